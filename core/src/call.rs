@@ -1,0 +1,181 @@
+//! One logical SendEvent call across its attempts: a small state machine.
+
+use std::time::Duration;
+
+use http::HeaderValue;
+
+use crate::request::{request_body, request_with_body};
+use crate::retry::{backoff, NO_RETRY_INCREMENT, RETRY_COST, RETRY_TIMEOUT_COST};
+use crate::{
+    parse_response, uuid_v4, Client, Error, ErrorClass, ResponseError, SendEventOutput,
+    TransportError, TransportErrorKind, ValidSendEvent,
+};
+
+/// The header with the per-call invocation id.
+pub const INVOCATION_ID_HEADER: &str = "amz-sdk-invocation-id";
+/// The header with the attempt number and the maximum.
+pub const SDK_REQUEST_HEADER: &str = "amz-sdk-request";
+
+/// What to do after an attempt.
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[must_use]
+pub enum Next {
+    /// The call is over: the output or the error, each with the attempts made.
+    Done(Result<SendEventOutput, Error>),
+    /// Sleep this long, then send [`Call::next_request`] again.
+    RetryAfter(Duration),
+}
+
+/// One logical SendEvent call. It owns the validated input, the client token
+/// and invocation id fixed at the start, and the attempt count; a transport
+/// only sends its requests, reports the outcomes, and sleeps when told.
+///
+/// ```
+/// use connect_participant_core::{Client, Config, Next, SendEvent};
+///
+/// let client = Client::new(Config::for_endpoint("http://127.0.0.1:8080").unwrap());
+/// let mut call = client.start(SendEvent::typing("token"), [1; 32]).unwrap();
+/// // A fake service: throttles once, then succeeds.
+/// let mut answers = vec![(200, r#"{"Id":"e1"}"#), (429, "")];
+/// let output = loop {
+///     let request = call.next_request();
+///     assert!(request.headers()["amz-sdk-request"].to_str().unwrap().ends_with("max=3"));
+///     let (status, body) = answers.pop().unwrap();
+///     let response = http::Response::builder().status(status).body(body).unwrap();
+///     match call.finish_attempt(Ok(response), 0.5) {
+///         Next::Done(result) => break result.unwrap(),
+///         Next::RetryAfter(wait) => assert_eq!(wait.as_millis(), 500), // sleep here
+///     }
+/// };
+/// assert_eq!((output.id.as_deref(), output.attempts), (Some("e1"), 2));
+/// ```
+#[derive(Debug)]
+pub struct Call {
+    client: Client,
+    event: ValidSendEvent,
+    client_token: String,
+    invocation_id: HeaderValue,
+    body: Vec<u8>,
+    attempts: u32,
+    last_retry_cost: Option<u32>,
+}
+
+impl Call {
+    pub(crate) fn new(client: Client, event: ValidSendEvent, random: [u8; 32]) -> Self {
+        let (token_bytes, id_bytes) = random.split_at(16);
+        let mut a = [0u8; 16];
+        a.copy_from_slice(token_bytes);
+        let mut b = [0u8; 16];
+        b.copy_from_slice(id_bytes);
+        let client_token = match event.event().client_token() {
+            Some(given) => given.to_owned(),
+            None => uuid_v4(a),
+        };
+        let body = request_body(&event, Some(&client_token));
+        let invocation_id = HeaderValue::from_str(&uuid_v4(b))
+            .unwrap_or_else(|_| HeaderValue::from_static("00000000-0000-4000-8000-000000000000"));
+        Call {
+            client,
+            event,
+            client_token,
+            invocation_id,
+            body,
+            attempts: 0,
+            last_retry_cost: None,
+        }
+    }
+
+    /// The `ClientToken` sent on every attempt.
+    pub fn client_token(&self) -> &str {
+        &self.client_token
+    }
+
+    /// The `amz-sdk-invocation-id` sent on every attempt.
+    pub fn invocation_id(&self) -> &str {
+        self.invocation_id.to_str().unwrap_or_default()
+    }
+
+    /// Attempts started so far.
+    pub fn attempts(&self) -> u32 {
+        self.attempts
+    }
+
+    /// The most attempts this call makes.
+    pub fn max_attempts(&self) -> u32 {
+        self.client.config().retry().max_attempts()
+    }
+
+    /// The input being sent.
+    pub fn event(&self) -> &ValidSendEvent {
+        &self.event
+    }
+
+    /// Starts the next attempt and gives its request: the same body and
+    /// client token every time, with `amz-sdk-request: attempt=N; max=M`.
+    pub fn next_request(&mut self) -> http::Request<Vec<u8>> {
+        self.attempts = (self.attempts + 1).min(self.max_attempts());
+        let mut request = request_with_body(
+            &self.event,
+            self.client.config().endpoint(),
+            self.body.clone(),
+        );
+        let headers = request.headers_mut();
+        headers.insert(INVOCATION_ID_HEADER, self.invocation_id.clone());
+        let attempt = format!("attempt={}; max={}", self.attempts, self.max_attempts());
+        if let Ok(v) = HeaderValue::from_str(&attempt) {
+            headers.insert(SDK_REQUEST_HEADER, v);
+        }
+        request
+    }
+
+    /// Takes the outcome of the attempt started by [`Call::next_request`]
+    /// and decides: done, or retry after a wait. `jitter` is a random value
+    /// in `[0, 1)` from the caller, used only if a retry follows.
+    pub fn finish_attempt<B: AsRef<[u8]>>(
+        &mut self,
+        outcome: Result<http::Response<B>, TransportError>,
+        jitter: f64,
+    ) -> Next {
+        let attempts = self.attempts.max(1);
+        self.attempts = attempts;
+        let quota = self.client.quota();
+        let (error, class, retry_after, cost) = match outcome {
+            Ok(response) => match parse_response(&response) {
+                Ok(mut output) => {
+                    quota.release(self.last_retry_cost.unwrap_or(NO_RETRY_INCREMENT));
+                    output.attempts = attempts;
+                    return Next::Done(Ok(output));
+                }
+                Err(ResponseError::Service(e)) => {
+                    let (class, hint) = (e.class(), e.retry_after());
+                    (
+                        Error::Service { error: e, attempts },
+                        class,
+                        hint,
+                        RETRY_COST,
+                    )
+                }
+                Err(e) => (
+                    Error::from_response(e, attempts),
+                    ErrorClass::Final,
+                    None,
+                    0,
+                ),
+            },
+            Err(e) => {
+                let cost = if e.kind() == TransportErrorKind::Timeout {
+                    RETRY_TIMEOUT_COST
+                } else {
+                    RETRY_COST
+                };
+                let class = e.class();
+                (Error::Transport { error: e, attempts }, class, None, cost)
+            }
+        };
+        if !class.is_retryable() || attempts >= self.max_attempts() || !quota.try_acquire(cost) {
+            return Next::Done(Err(error));
+        }
+        self.last_retry_cost = Some(cost);
+        Next::RetryAfter(backoff(attempts, jitter, retry_after))
+    }
+}

@@ -1,0 +1,256 @@
+//! Parsing a SendEvent response into an output or an error.
+
+use std::borrow::Cow;
+use std::fmt;
+use std::time::Duration;
+
+use serde::Deserialize;
+
+use crate::error_code::code_and_message;
+use crate::service_error::{ServiceError, ServiceErrorKind};
+
+/// Longest body excerpt kept in a [`MalformedResponse`], in bytes.
+pub const MAX_EXCERPT_BYTES: usize = 1024;
+
+/// A successful SendEvent answer.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct SendEventOutput {
+    /// The event's `Id`.
+    pub id: Option<String>,
+    /// The `AbsoluteTime` text as the service gave it (ISO 8601, e.g.
+    /// `2019-11-08T02:41:28.172Z`).
+    pub absolute_time: Option<String>,
+    /// The `x-amzn-RequestId` header.
+    pub request_id: Option<String>,
+    /// How many attempts the call took (1 when parsed on its own).
+    pub attempts: u32,
+}
+
+/// A 2xx response whose body is not a SendEvent output.
+#[derive(Clone, PartialEq, Eq, thiserror::Error)]
+#[error("malformed response (HTTP {}): {reason}; body starts {excerpt:?}", status.as_u16())]
+pub struct MalformedResponse {
+    status: http::StatusCode,
+    reason: String,
+    excerpt: String,
+    request_id: Option<String>,
+}
+
+impl MalformedResponse {
+    /// The HTTP status.
+    pub fn status(&self) -> http::StatusCode {
+        self.status
+    }
+    /// What was wrong.
+    pub fn reason(&self) -> &str {
+        &self.reason
+    }
+    /// The start of the body (at most [`MAX_EXCERPT_BYTES`], lossily decoded).
+    pub fn excerpt(&self) -> &str {
+        &self.excerpt
+    }
+    /// The `x-amzn-RequestId` header, if any.
+    pub fn request_id(&self) -> Option<&str> {
+        self.request_id.as_deref()
+    }
+}
+
+impl fmt::Debug for MalformedResponse {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        f.debug_struct("MalformedResponse")
+            .field("status", &self.status.as_u16())
+            .field("reason", &self.reason)
+            .field("excerpt", &self.excerpt)
+            .field("request_id", &self.request_id)
+            .finish()
+    }
+}
+
+/// What a response that is not a success turned into.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+#[non_exhaustive]
+pub enum ResponseError {
+    /// The service answered with an error (any non-2xx status).
+    #[error("service error: {0}")]
+    Service(ServiceError),
+    /// A 2xx answer whose body could not be read as an output.
+    #[error("{0}")]
+    Malformed(MalformedResponse),
+}
+
+#[derive(Deserialize)]
+struct WireOutput<'a> {
+    #[serde(rename = "Id", borrow, default)]
+    id: Option<Cow<'a, str>>,
+    #[serde(rename = "AbsoluteTime", borrow, default)]
+    absolute_time: Option<Cow<'a, str>>,
+}
+
+fn header_text(headers: &http::HeaderMap, name: &str) -> Option<String> {
+    headers
+        .get(name)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_owned)
+}
+
+fn excerpt(body: &[u8]) -> String {
+    let cut = &body[..body.len().min(MAX_EXCERPT_BYTES)];
+    // Drop a character split by the cut; replace other invalid bytes, then
+    // bound the text again (a replacement character takes 3 bytes).
+    let cut = match std::str::from_utf8(cut) {
+        Err(e) if e.error_len().is_none() => &cut[..e.valid_up_to()],
+        _ => cut,
+    };
+    let mut text = String::from_utf8_lossy(cut).into_owned();
+    let mut end = text.len().min(MAX_EXCERPT_BYTES);
+    while !text.is_char_boundary(end) {
+        end -= 1;
+    }
+    text.truncate(end);
+    text
+}
+
+/// Parses a SendEvent response. The body is borrowed, never copied.
+///
+/// 2xx: an output (an empty body gives an output with both members absent;
+/// `null` is absent; unknown members are ignored). Any other status: a
+/// [`ServiceError`]. A 2xx body that is not a JSON object of the right shape:
+/// a [`MalformedResponse`]. Never panics.
+///
+/// ```
+/// use connect_participant_core::parse_response;
+///
+/// let response = http::Response::builder()
+///     .status(200)
+///     .header("x-amzn-RequestId", "req-1")
+///     .body(br#"{"Id":"ev-1","AbsoluteTime":"2019-11-08T02:41:28.172Z","New":1}"#)
+///     .unwrap();
+/// let output = parse_response(&response).unwrap();
+/// assert_eq!(output.id.as_deref(), Some("ev-1"));
+/// assert_eq!(output.absolute_time.as_deref(), Some("2019-11-08T02:41:28.172Z"));
+/// assert_eq!(output.request_id.as_deref(), Some("req-1"));
+/// ```
+pub fn parse_response<B: AsRef<[u8]>>(
+    response: &http::Response<B>,
+) -> Result<SendEventOutput, ResponseError> {
+    let status = response.status();
+    let headers = response.headers();
+    let body = response.body().as_ref();
+    let request_id = header_text(headers, "x-amzn-requestid");
+    if status.is_success() {
+        if body.iter().all(u8::is_ascii_whitespace) {
+            return Ok(SendEventOutput {
+                request_id,
+                attempts: 1,
+                ..SendEventOutput::default()
+            });
+        }
+        // serde would also read a struct from a JSON array; only an object is an output.
+        let is_object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+        let parsed = if is_object {
+            serde_json::from_slice::<WireOutput<'_>>(body).map_err(|e| e.to_string())
+        } else {
+            Err("expected a JSON object".to_owned())
+        };
+        return match parsed {
+            Ok(wire) => Ok(SendEventOutput {
+                id: wire.id.map(Cow::into_owned),
+                absolute_time: wire.absolute_time.map(Cow::into_owned),
+                request_id,
+                attempts: 1,
+            }),
+            Err(e) => Err(ResponseError::Malformed(MalformedResponse {
+                status,
+                reason: format!("body is not a SendEvent output: {e}"),
+                excerpt: excerpt(body),
+                request_id,
+            })),
+        };
+    }
+    let found = code_and_message(headers, body);
+    let retry_after = headers
+        .get("x-amz-retry-after")
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| v.trim().parse::<u64>().ok())
+        .map(Duration::from_millis);
+    Err(ResponseError::Service(ServiceError {
+        kind: ServiceErrorKind::from_code(found.code.as_deref()),
+        status,
+        code: found.code,
+        message: found.message,
+        request_id,
+        retry_after,
+    }))
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn resp(status: u16, body: &[u8]) -> http::Response<&[u8]> {
+        http::Response::builder().status(status).body(body).unwrap()
+    }
+
+    #[test]
+    fn success_shapes() {
+        let out = parse_response(&resp(200, b"")).unwrap();
+        assert_eq!((out.id, out.absolute_time), (None, None));
+        let out = parse_response(&resp(
+            200,
+            br#"{"Id":null,"AbsoluteTime":"t","X":{"y":[1]}}"#,
+        ))
+        .unwrap();
+        assert_eq!(
+            (out.id.as_deref(), out.absolute_time.as_deref()),
+            (None, Some("t"))
+        );
+        let out = parse_response(&resp(200, br#"{"Id":"a\"b\u00e9"}"#)).unwrap();
+        assert_eq!(out.id.as_deref(), Some("a\"bé"));
+    }
+
+    #[test]
+    fn malformed_success_keeps_a_bounded_excerpt() {
+        for body in [
+            &b"{\"Id\":\"x\"} trailing"[..],
+            b"[]",
+            b"{\"Id\":5}",
+            b"\xff\xfe",
+            b"{\"Id\":\"x\",\"Id\":\"y\"}",
+        ] {
+            let Err(ResponseError::Malformed(m)) = parse_response(&resp(200, body)) else {
+                panic!("{body:?} should be malformed");
+            };
+            assert_eq!(m.status(), 200);
+        }
+        let big = vec![b'x'; 10_000];
+        let Err(ResponseError::Malformed(m)) = parse_response(&resp(200, &big)) else {
+            panic!()
+        };
+        assert_eq!(m.excerpt().len(), MAX_EXCERPT_BYTES);
+        let mut multi = "é".repeat(1000).into_bytes();
+        multi.insert(0, b'!');
+        let Err(ResponseError::Malformed(m)) = parse_response(&resp(200, &multi)) else {
+            panic!()
+        };
+        assert!(m.excerpt().len() <= MAX_EXCERPT_BYTES && !m.excerpt().contains('\u{fffd}'));
+        let Err(ResponseError::Malformed(m)) = parse_response(&resp(200, &[0xff; 5000])) else {
+            panic!()
+        };
+        assert!(m.excerpt().len() <= MAX_EXCERPT_BYTES && m.excerpt().starts_with('\u{fffd}'));
+    }
+
+    #[test]
+    fn retry_after_header_is_read() {
+        let r = http::Response::builder()
+            .status(429)
+            .header("x-amz-retry-after", "1500")
+            .body(&b""[..])
+            .unwrap();
+        let Err(ResponseError::Service(e)) = parse_response(&r) else {
+            panic!()
+        };
+        assert_eq!(e.retry_after(), Some(Duration::from_millis(1500)));
+        assert!(e.is_throttling());
+    }
+}

@@ -1,0 +1,39 @@
+//! UUID version 4 text from caller-supplied random bytes.
+
+/// Formats 16 random bytes as a UUID version 4 (RFC 9562): lower-case hex,
+/// `8-4-4-4-12`, with the version and variant bits set.
+///
+/// The core gathers no randomness: the bytes come from the caller (a
+/// transport fills them from the OS).
+///
+/// ```
+/// let id = connect_participant_core::uuid_v4([0xff; 16]);
+/// assert_eq!(id, "ffffffff-ffff-4fff-bfff-ffffffffffff");
+/// ```
+pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
+    bytes[6] = (bytes[6] & 0x0f) | 0x40;
+    bytes[8] = (bytes[8] & 0x3f) | 0x80;
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = String::with_capacity(36);
+    for (i, b) in bytes.iter().enumerate() {
+        if matches!(i, 4 | 6 | 8 | 10) {
+            out.push('-');
+        }
+        out.push(HEX[usize::from(b >> 4)] as char);
+        out.push(HEX[usize::from(b & 0x0f)] as char);
+    }
+    out
+}
+
+#[cfg(test)]
+mod tests {
+    use super::uuid_v4;
+
+    #[test]
+    fn sets_version_and_variant() {
+        let id = uuid_v4([0; 16]);
+        assert_eq!(id, "00000000-0000-4000-8000-000000000000");
+        let id = uuid_v4(*b"\x01\x23\x45\x67\x89\xab\xcd\xef\x01\x23\x45\x67\x89\xab\xcd\xef");
+        assert_eq!(id, "01234567-89ab-4def-8123-456789abcdef");
+    }
+}
