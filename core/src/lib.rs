@@ -63,6 +63,7 @@ mod retry;
 mod service_error;
 mod token;
 mod transport_error;
+mod transport_options;
 mod uuid;
 
 pub use http;
@@ -87,4 +88,8 @@ pub use retry::{
 pub use service_error::{classify, ErrorClass, ServiceError, ServiceErrorKind};
 pub use token::ConnectionToken;
 pub use transport_error::{TransportError, TransportErrorKind};
+pub use transport_options::{
+    jitter_from_bytes, TransportOptions, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
+    DEFAULT_MAX_RESPONSE_BYTES,
+};
 pub use uuid::uuid_v4;

@@ -1,0 +1,187 @@
+//! The blocking client: the core's call loop over a ureq agent.
+
+use std::sync::Arc;
+use std::time::Duration;
+
+use connect_participant_core::{
+    self as core, jitter_from_bytes, Config, ConfigError, Error, Next, SendEvent, SendEventOutput,
+    TransportError, TransportErrorKind, TransportOptions,
+};
+use ureq::config::AutoHeaderValue;
+
+use crate::error_map::transport_error;
+
+/// A blocking SendEvent client. Cheap to clone (shared connection pool and
+/// retry quota); safe to use from many threads at once.
+///
+/// ```
+/// use connect_participant_ureq::{Client, Config, TransportOptions};
+/// use std::time::Duration;
+///
+/// let client = Client::builder(Config::builder().region("eu-west-2").build()?)
+///     .options(TransportOptions::default().attempt_timeout(Duration::from_secs(5)))
+///     .build()?;
+/// assert_eq!(client.config().endpoint().as_str(), "https://participant.connect.eu-west-2.amazonaws.com");
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct Client {
+    core: core::Client,
+    agent: ureq::Agent,
+    options: TransportOptions,
+}
+
+impl std::fmt::Debug for Client {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Client")
+            .field("config", self.core.config())
+            .field("options", &self.options)
+            .finish()
+    }
+}
+
+/// Builds a [`Client`] from a configuration and transport options.
+#[derive(Debug, Clone)]
+pub struct ClientBuilder {
+    config: Config,
+    options: TransportOptions,
+    root_certs: Option<Arc<Vec<ureq::tls::Certificate<'static>>>>,
+}
+
+impl ClientBuilder {
+    /// Timeouts and the response body limit.
+    pub fn options(mut self, options: TransportOptions) -> Self {
+        self.options = options;
+        self
+    }
+
+    /// Trusts these DER certificates instead of the built-in Mozilla roots
+    /// (for a private CA). Certificates are always verified.
+    pub fn root_certificates(mut self, der_certs: Vec<Vec<u8>>) -> Self {
+        let certs = der_certs
+            .iter()
+            .map(|der| ureq::tls::Certificate::from_der(der).to_owned())
+            .collect();
+        self.root_certs = Some(Arc::new(certs));
+        self
+    }
+
+    /// The client. (Returns a `Result` to keep the same shape as the async
+    /// client; ureq checks certificates when connecting.)
+    pub fn build(self) -> Result<Client, ConfigError> {
+        let mut tls = ureq::tls::TlsConfig::builder()
+            .provider(ureq::tls::TlsProvider::Rustls)
+            .disable_verification(false);
+        if let Some(certs) = self.root_certs {
+            tls = tls.root_certs(ureq::tls::RootCerts::Specific(certs));
+        }
+        let options = self.options;
+        let agent = ureq::Agent::config_builder()
+            .http_status_as_error(false)
+            .max_redirects(0)
+            .https_only(false)
+            .user_agent(AutoHeaderValue::None)
+            .accept(AutoHeaderValue::None)
+            .accept_encoding(AutoHeaderValue::None)
+            .timeout_connect(Some(options.get_connect_timeout()))
+            .timeout_per_call(Some(options.get_attempt_timeout()))
+            .tls_config(tls.build())
+            .build()
+            .into();
+        Ok(Client {
+            core: core::Client::new(self.config),
+            agent,
+            options,
+        })
+    }
+}
+
+fn random<const N: usize>() -> Result<[u8; N], TransportError> {
+    let mut bytes = [0u8; N];
+    getrandom::fill(&mut bytes).map_err(|e| {
+        TransportError::new(TransportErrorKind::Other, format!("no OS randomness: {e}"))
+    })?;
+    Ok(bytes)
+}
+
+impl Client {
+    /// A client with default [`TransportOptions`].
+    pub fn new(config: Config) -> Result<Client, ConfigError> {
+        Client::builder(config).build()
+    }
+
+    /// Starts a client with options.
+    pub fn builder(config: Config) -> ClientBuilder {
+        ClientBuilder {
+            config,
+            options: TransportOptions::default(),
+            root_certs: None,
+        }
+    }
+
+    /// A client configured from the standard environment settings
+    /// (`AWS_REGION`, `AWS_ENDPOINT_URL_CONNECTPARTICIPANT`, ...).
+    pub fn from_env() -> Result<Client, ConfigError> {
+        let config = Config::builder()
+            .with_env(|name| std::env::var(name).ok())?
+            .build()?;
+        Client::new(config)
+    }
+
+    /// The configuration.
+    pub fn config(&self) -> &Config {
+        self.core.config()
+    }
+
+    /// The transport options.
+    pub fn options(&self) -> &TransportOptions {
+        &self.options
+    }
+
+    /// Sends one event, retrying as the core's policy decides (the same
+    /// client token on every attempt), and returns the output or the error
+    /// with the number of attempts made.
+    pub fn send_event(&self, event: SendEvent) -> Result<SendEventOutput, Error> {
+        let seed = random::<32>().map_err(|error| Error::Transport { error, attempts: 0 })?;
+        let mut call = self.core.start(event, seed)?;
+        #[cfg(feature = "tracing")]
+        let _span = tracing::debug_span!(
+            "send_event",
+            content_type = call.event().event().content_type().as_str(),
+            client_token = call.client_token()
+        )
+        .entered();
+        loop {
+            let request = call.next_request();
+            #[cfg(feature = "tracing")]
+            let _attempt = tracing::debug_span!("attempt", n = call.attempts()).entered();
+            let outcome = self.send(request);
+            let jitter = random::<8>().map(jitter_from_bytes).unwrap_or(0.5);
+            match call.finish_attempt(outcome, jitter) {
+                Next::Done(result) => return result,
+                Next::RetryAfter(wait) => sleep(wait),
+            }
+        }
+    }
+
+    /// One attempt: send the request, read the body up to the limit.
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        let response = self.agent.run(request).map_err(transport_error)?;
+        let (parts, mut body) = response.into_parts();
+        let bytes = body
+            .with_config()
+            .limit(self.options.get_max_response_bytes())
+            .read_to_vec()
+            .map_err(transport_error)?;
+        Ok(http::Response::from_parts(parts, bytes))
+    }
+}
+
+fn sleep(wait: Duration) {
+    #[cfg(feature = "tracing")]
+    tracing::debug!(wait_ms = wait.as_millis() as u64, "retrying");
+    std::thread::sleep(wait);
+}
