@@ -199,11 +199,11 @@ fn play() -> Step {
     {
         let kind = e.content_type.rsplit('.').next().unwrap_or(&e.content_type);
         println!(
-            "  {:>2}. {}  {:<9} from {:<8?}  {}  client token {}",
+            "  {:>2}. {}  {:<9} from {:<8}  {:<25}  client token {}",
             i + 1,
             e.absolute_time,
             kind,
-            e.participant,
+            format!("{:?}", e.participant),
             e.content.as_deref().unwrap_or(""),
             e.client_token.as_deref().unwrap_or("-"),
         );

@@ -11,17 +11,24 @@ pub const EXIT_SERVICE: u8 = 254;
 /// Anything else (connection, timeout, malformed answer).
 pub const EXIT_OTHER: u8 = 255;
 
-/// The output as the AWS CLI's JSON: `{"Id": ..., "AbsoluteTime": ...}`,
-/// 4-space indented, absent members left out.
+/// The output as the AWS CLI's JSON: `{"Id": ..., "AbsoluteTime": ...}` in
+/// the model's member order, 4-space indented, absent members left out.
 pub fn output_json(output: &SendEventOutput) -> String {
-    let mut map = serde_json::Map::new();
-    if let Some(id) = &output.id {
-        map.insert("Id".into(), id.clone().into());
+    let members: Vec<String> = [("Id", &output.id), ("AbsoluteTime", &output.absolute_time)]
+        .into_iter()
+        .filter_map(|(name, value)| {
+            let value = value.as_deref()?;
+            Some(format!(
+                "    \"{name}\": {}",
+                serde_json::Value::from(value)
+            ))
+        })
+        .collect();
+    if members.is_empty() {
+        "{}".to_owned()
+    } else {
+        format!("{{\n{}\n}}", members.join(",\n"))
     }
-    if let Some(t) = &output.absolute_time {
-        map.insert("AbsoluteTime".into(), t.clone().into());
-    }
-    pretty(&serde_json::Value::Object(map))
 }
 
 /// The output as the AWS CLI's text: values in key order, tab-separated.

@@ -15,8 +15,13 @@ fn kind_of(mut e: Option<&(dyn StdError + 'static)>, connecting: bool) -> Kind {
             match io.kind() {
                 io::ErrorKind::TimedOut => return Kind::Timeout,
                 io::ErrorKind::ConnectionRefused => return Kind::Connect,
-                io::ErrorKind::InvalidData if connecting => return Kind::Tls,
                 _ => {}
+            }
+            // io::Error::source skips the wrapped error itself (where rustls
+            // puts a refused certificate): step into it.
+            if let Some(inner) = io.get_ref() {
+                e = Some(inner as &(dyn StdError + 'static));
+                continue;
             }
         }
         e = err.source();

@@ -5,6 +5,15 @@ use std::io;
 use connect_participant_core::{TransportError, TransportErrorKind as Kind};
 
 fn io_kind(e: &io::Error) -> Kind {
+    // rustls reports a refused certificate inside an io::Error.
+    let mut source: Option<&(dyn std::error::Error + 'static)> =
+        e.get_ref().map(|inner| inner as _);
+    while let Some(inner) = source {
+        if inner.downcast_ref::<rustls::Error>().is_some() {
+            return Kind::Tls;
+        }
+        source = inner.source();
+    }
     match e.kind() {
         io::ErrorKind::ConnectionRefused | io::ErrorKind::AddrNotAvailable => Kind::Connect,
         io::ErrorKind::TimedOut | io::ErrorKind::WouldBlock => Kind::Timeout,

@@ -1,0 +1,80 @@
+//! # connect-participant-mock
+//!
+//! A simulated Amazon Connect Participant Service for `SendEvent`, behaving
+//! as the project's SPEC.md describes the real one, for tests and demos:
+//!
+//! - [`MockService`]: chats, participants ([`Role`]) and their connection
+//!   tokens, transcripts of accepted events ([`RecordedEvent`]), server-side
+//!   validation of every rule, idempotent `ClientToken`s, receipt conflicts,
+//!   an optional per-token [`RateLimit`], and a queue of [`Fault`]s.
+//! - [`MockService::send`]: the in-memory transport, to drive a core
+//!   [`Call`](connect_participant_core::Call) without sockets.
+//! - [`MockServer`]: the same service on loopback HTTP/1.1, for real
+//!   transports (blocking or async).
+//!
+//! The answers, in brief (restJson1 errors carry `X-Amzn-Errortype: <Code>`
+//! and a JSON body `{"message": "..."}`; every answer carries a unique
+//! `x-amzn-RequestId`):
+//!
+//! | situation | answer |
+//! |---|---|
+//! | accepted (or an idempotent repeat) | `200 {"Id": "<uuid>", "AbsoluteTime": "2019-11-08T02:41:28.172Z"}` |
+//! | path not ending in `/participant/event` | `404 UnknownOperationException` |
+//! | method other than `POST` | `405 UnknownOperationException` |
+//! | `x-amz-bearer` missing, unknown or malformed; participant left; chat ended | `403 AccessDeniedException` |
+//! | over the rate limit | `429 ThrottlingException` |
+//! | `Content-Type` not `application/json` | `415 UnsupportedMediaTypeException` |
+//! | body not JSON, not an object, or a member of the wrong JSON type | `400 SerializationException` |
+//! | lengths, missing `ContentType`, bad receipt content, `ClientToken` reused with other parameters | `400 ValidationException` |
+//! | receipt with more than two active participants or a supervisor | `409 ConflictException` ([`CONFLICT_MESSAGE`]) |
+//!
+//! The checks run in that order, the first failure answering; an
+//! empty body counts as `{}`, `null` members as absent, unknown members are
+//! ignored, and an empty `ClientToken` gives no idempotency.
+//!
+//! ```
+//! use connect_participant_core::{Client, Config, Next, SendEvent, ServiceErrorKind};
+//! use connect_participant_mock::{MockService, Role, CONFLICT_MESSAGE};
+//!
+//! let service = MockService::new();
+//! let chat = service.open_chat();
+//! service.join(chat.id, Role::Supervisor); // barges in
+//!
+//! let client = Client::new(Config::for_endpoint("http://127.0.0.1:1")?);
+//! let mut call = client.start(SendEvent::read_receipt(chat.agent.as_str(), "m-1"), [3; 32])?;
+//! let result = loop {
+//!     let outcome = service.send(call.next_request());
+//!     match call.finish_attempt(outcome, 0.0) {
+//!         Next::Done(result) => break result,
+//!         Next::RetryAfter(wait) => std::thread::sleep(wait),
+//!     }
+//! };
+//! let error = result.unwrap_err();
+//! let service_error = error.service_error().unwrap();
+//! assert_eq!(service_error.kind(), ServiceErrorKind::Conflict);
+//! assert_eq!(service_error.message(), Some(CONFLICT_MESSAGE));
+//! assert!(service.transcript(chat.id).is_empty());
+//! # Ok::<(), Box<dyn std::error::Error>>(())
+//! ```
+#![forbid(unsafe_code)]
+
+mod body;
+mod fault;
+mod ids;
+mod memory;
+mod model;
+mod rules;
+mod server;
+mod service;
+mod state;
+mod time;
+mod wire;
+
+pub use fault::Fault;
+pub use model::{Chat, ChatId, RateLimit, RecordedEvent, Role};
+pub use server::{MockServer, MAX_REQUEST_BODY};
+pub use service::MockService;
+pub use time::absolute_time;
+pub use wire::{
+    ACCESS_DENIED_MESSAGE, CONFLICT_MESSAGE, INTERNAL_ERROR_MESSAGE, THROTTLING_MESSAGE,
+};

@@ -1,0 +1,215 @@
+//! [`MockService`]: the simulated Participant Service and its controls.
+
+use std::fmt;
+use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
+use std::time::{Instant, SystemTime};
+
+use http::{Request, Response};
+
+use crate::state::State;
+use crate::{rules, Chat, ChatId, Fault, RateLimit, RecordedEvent, Role};
+
+/// A simulated Amazon Connect Participant Service that answers `SendEvent`
+/// as SPEC.md describes the real one: chats with participants and
+/// transcripts, connection tokens, server-side validation, idempotency,
+/// receipt conflicts, an optional rate limit, and injectable faults.
+///
+/// Cheap to clone (one `Arc`); every clone is the same service. All state is
+/// behind one mutex, so it can be shared between threads, tasks and a
+/// [`MockServer`](crate::MockServer).
+///
+/// Drive it in memory with [`MockService::send`] as a transport:
+///
+/// ```
+/// use connect_participant_core::{Client, Config, Next, SendEvent};
+/// use connect_participant_mock::{MockService, Role};
+///
+/// let service = MockService::new();
+/// let chat = service.open_chat();
+///
+/// let client = Client::new(Config::for_endpoint("https://participant.example")?);
+/// let mut call = client.start(SendEvent::read_receipt(chat.customer.as_str(), "msg-1"), [9; 32])?;
+/// let output = loop {
+///     let outcome = service.send(call.next_request());
+///     match call.finish_attempt(outcome, 0.0) {
+///         Next::Done(result) => break result?,
+///         Next::RetryAfter(wait) => std::thread::sleep(wait),
+///     }
+/// };
+///
+/// let transcript = service.transcript(chat.id);
+/// assert_eq!(transcript.len(), 1);
+/// assert_eq!(output.id.as_deref(), Some(transcript[0].id.as_str()));
+/// assert_eq!(transcript[0].participant, Role::Customer);
+/// assert_eq!(transcript[0].content.as_deref(), Some(r#"{"messageId":"msg-1"}"#));
+/// # Ok::<(), Box<dyn std::error::Error>>(())
+/// ```
+#[derive(Clone)]
+pub struct MockService {
+    inner: Arc<Mutex<State>>,
+}
+
+impl Default for MockService {
+    fn default() -> Self {
+        MockService::new()
+    }
+}
+
+impl fmt::Debug for MockService {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        let state = self.lock();
+        f.debug_struct("MockService")
+            .field("requests_received", &state.requests_received)
+            .field("pending_faults", &state.faults.len())
+            .finish_non_exhaustive()
+    }
+}
+
+impl MockService {
+    /// A service with no chats, no rate limit and no faults.
+    pub fn new() -> Self {
+        MockService {
+            inner: Arc::new(Mutex::new(State::new())),
+        }
+    }
+
+    /// The state; a mutex poisoned by a panicking thread is used as it is.
+    pub(crate) fn lock(&self) -> MutexGuard<'_, State> {
+        self.inner.lock().unwrap_or_else(PoisonError::into_inner)
+    }
+
+    /// Starts an empty chat.
+    pub fn create_chat(&self) -> ChatId {
+        self.lock().create_chat()
+    }
+
+    /// A participant joins the chat; gives their fresh connection token (64
+    /// random-looking hex digits, unique in this service). A
+    /// [`Role::Supervisor`] joining has barged in. A [`ChatId`] this service
+    /// has not seen starts an empty chat here; joining an ended chat gives a
+    /// token that is refused.
+    pub fn join(&self, chat: ChatId, role: Role) -> String {
+        self.lock().join(chat, role)
+    }
+
+    /// A new chat with a customer and an agent joined.
+    ///
+    /// ```
+    /// use connect_participant_mock::{MockService, Role};
+    ///
+    /// let service = MockService::new();
+    /// let chat = service.open_chat();
+    /// assert_ne!(chat.customer, chat.agent);
+    /// assert_eq!(service.active_participants(chat.id), [Role::Customer, Role::Agent]);
+    /// ```
+    pub fn open_chat(&self) -> Chat {
+        let mut state = self.lock();
+        let id = state.create_chat();
+        let customer = state.join(id, Role::Customer);
+        let agent = state.join(id, Role::Agent);
+        Chat {
+            id,
+            customer,
+            agent,
+        }
+    }
+
+    /// The participant with this token leaves: they are no longer active,
+    /// and their token gets `403 AccessDeniedException`. An unknown token is
+    /// ignored.
+    pub fn leave(&self, token: &str) {
+        self.lock().leave(token);
+    }
+
+    /// Ends the chat: afterwards every token of it gets
+    /// `403 AccessDeniedException`.
+    pub fn end_chat(&self, chat: ChatId) {
+        self.lock().end_chat(chat);
+    }
+
+    /// Whether the chat has ended.
+    pub fn is_ended(&self, chat: ChatId) -> bool {
+        self.lock().is_ended(chat)
+    }
+
+    /// The roles of the chat's active participants, in joining order.
+    pub fn active_participants(&self, chat: ChatId) -> Vec<Role> {
+        self.lock().active_participants(chat)
+    }
+
+    /// The events the chat accepted, in order (empty for an unknown chat).
+    pub fn transcript(&self, chat: ChatId) -> Vec<RecordedEvent> {
+        self.lock().transcript(chat)
+    }
+
+    /// Sets or removes the per-token rate limit (off by default); requests
+    /// over it get `429 ThrottlingException`. Setting it starts every
+    /// token's window afresh.
+    pub fn set_rate_limit(&self, limit: Option<RateLimit>) {
+        self.lock().set_rate_limit(limit);
+    }
+
+    /// Queues `fault` for the next `times` requests. Faults queue up in
+    /// order: each request that reaches the service (in memory or over
+    /// HTTP) takes the first one, if any, instead of its normal answer.
+    /// [`MockService::handle`] applies none.
+    pub fn inject(&self, fault: Fault, times: usize) {
+        let mut state = self.lock();
+        state.faults.extend(std::iter::repeat_n(fault, times));
+    }
+
+    /// Faults still queued.
+    pub fn pending_faults(&self) -> usize {
+        self.lock().faults.len()
+    }
+
+    /// Drops every queued fault.
+    pub fn clear_faults(&self) {
+        self.lock().faults.clear();
+    }
+
+    /// Requests that reached the service, faulted or not (through
+    /// [`MockService::send`], [`MockService::handle`] or the HTTP server).
+    pub fn requests_received(&self) -> usize {
+        self.lock().requests_received
+    }
+
+    /// The service's answer to a request, without faults. Counts as a
+    /// request received. The URI's host is ignored: only its path matters.
+    ///
+    /// ```
+    /// use connect_participant_mock::MockService;
+    ///
+    /// let service = MockService::new();
+    /// let request = http::Request::builder()
+    ///     .method("POST")
+    ///     .uri("/participant/event")
+    ///     .header("x-amz-bearer", "not-a-token")
+    ///     .body(r#"{"ContentType":"application/vnd.amazonaws.connect.event.typing"}"#)
+    ///     .unwrap();
+    /// let response = service.handle(&request);
+    /// assert_eq!(response.status(), 403);
+    /// assert_eq!(response.headers()["x-amzn-errortype"], "AccessDeniedException");
+    /// assert!(response.headers().contains_key("x-amzn-requestid"));
+    /// ```
+    pub fn handle<B: AsRef<[u8]>>(&self, request: &Request<B>) -> Response<Vec<u8>> {
+        let mut state = self.lock();
+        state.requests_received += 1;
+        rules::answer(&mut state, request, SystemTime::now(), Instant::now())
+    }
+
+    /// A request reached the service: counts it and takes the next queued
+    /// fault, with a fresh request id for its answer.
+    pub(crate) fn arrive(&self) -> Option<(Fault, String)> {
+        let mut state = self.lock();
+        state.requests_received += 1;
+        let fault = state.faults.pop_front()?;
+        Some((fault, state.ids.uuid()))
+    }
+
+    /// The normal answer to a request already counted by [`Self::arrive`].
+    pub(crate) fn answer<B: AsRef<[u8]>>(&self, request: &Request<B>) -> Response<Vec<u8>> {
+        let mut state = self.lock();
+        rules::answer(&mut state, request, SystemTime::now(), Instant::now())
+    }
+}
