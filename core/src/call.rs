@@ -2,7 +2,7 @@
 
 use std::time::Duration;
 
-use http::HeaderValue;
+use http::{HeaderName, HeaderValue};
 
 use crate::request::{request_body, request_with_body};
 use crate::retry::{backoff, NO_RETRY_INCREMENT, RETRY_COST, RETRY_TIMEOUT_COST};
@@ -15,6 +15,9 @@ use crate::{
 pub const INVOCATION_ID_HEADER: &str = "amz-sdk-invocation-id";
 /// The header with the attempt number and the maximum.
 pub const SDK_REQUEST_HEADER: &str = "amz-sdk-request";
+
+const INVOCATION_ID: HeaderName = HeaderName::from_static(INVOCATION_ID_HEADER);
+const SDK_REQUEST: HeaderName = HeaderName::from_static(SDK_REQUEST_HEADER);
 
 /// What to do after an attempt.
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -49,7 +52,6 @@ pub enum Next {
 /// };
 /// assert_eq!((output.id.as_deref(), output.attempts), (Some("e1"), 2));
 /// ```
-#[derive(Debug)]
 pub struct Call {
     client: Client,
     event: ValidSendEvent,
@@ -58,6 +60,20 @@ pub struct Call {
     body: Vec<u8>,
     attempts: u32,
     last_retry_cost: Option<u32>,
+}
+
+impl std::fmt::Debug for Call {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.debug_struct("Call")
+            .field("endpoint", self.client.config().endpoint())
+            .field("content_type", self.event.event().content_type())
+            .field("client_token", &self.client_token)
+            .field("invocation_id", &self.invocation_id())
+            .field("attempts", &self.attempts)
+            .field("max_attempts", &self.max_attempts())
+            .field("body", &String::from_utf8_lossy(&self.body))
+            .finish_non_exhaustive()
+    }
 }
 
 impl Call {
@@ -120,10 +136,10 @@ impl Call {
             self.body.clone(),
         );
         let headers = request.headers_mut();
-        headers.insert(INVOCATION_ID_HEADER, self.invocation_id.clone());
+        headers.insert(INVOCATION_ID, self.invocation_id.clone());
         let attempt = format!("attempt={}; max={}", self.attempts, self.max_attempts());
         if let Ok(v) = HeaderValue::from_str(&attempt) {
-            headers.insert(SDK_REQUEST_HEADER, v);
+            headers.insert(SDK_REQUEST, v);
         }
         request
     }

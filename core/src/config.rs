@@ -107,10 +107,20 @@ impl Config {
 /// ```
 #[derive(Debug, Clone, Default)]
 pub struct ConfigBuilder {
-    params: EndpointParams,
-    max_attempts: Option<u32>,
+    explicit: Settings,
+    env: Settings,
     retry: Option<RetryConfig>,
     allow_insecure_http: bool,
+}
+
+/// One source of settings; `None` means "not set here".
+#[derive(Debug, Clone, Default)]
+struct Settings {
+    region: Option<String>,
+    endpoint: Option<String>,
+    use_fips: Option<bool>,
+    use_dual_stack: Option<bool>,
+    max_attempts: Option<u32>,
 }
 
 fn parse_bool(name: &str, value: &str) -> Result<bool, ConfigError> {
@@ -139,8 +149,9 @@ pub fn parse_max_attempts(name: &str, value: &str) -> Result<u32, ConfigError> {
 
 impl ConfigBuilder {
     /// Reads the standard environment settings through `lookup` (name to
-    /// value; empty values count as unset). The core never reads the process
-    /// environment itself: pass `|n| std::env::var(n).ok()`.
+    /// value; empty values count as unset). Explicit settings win, whether
+    /// they are made before or after this call. The core never reads the
+    /// process environment itself: pass `|n| std::env::var(n).ok()`.
     pub fn with_env(
         mut self,
         lookup: impl Fn(&str) -> Option<String>,
@@ -148,59 +159,60 @@ impl ConfigBuilder {
         use env_names::*;
         let get = |name: &str| lookup(name).filter(|v| !v.trim().is_empty());
         if let Some(region) = get(AWS_REGION).or_else(|| get(AWS_DEFAULT_REGION)) {
-            self.params.region = Some(region.trim().to_owned());
+            self.env.region = Some(region.trim().to_owned());
         }
         if let Some(url) =
             get(AWS_ENDPOINT_URL_CONNECTPARTICIPANT).or_else(|| get(AWS_ENDPOINT_URL))
         {
-            self.params.endpoint = Some(url.trim().to_owned());
+            self.env.endpoint = Some(url.trim().to_owned());
         }
         if let Some(v) = get(AWS_USE_FIPS_ENDPOINT) {
-            self.params.use_fips = parse_bool(AWS_USE_FIPS_ENDPOINT, &v)?;
+            self.env.use_fips = Some(parse_bool(AWS_USE_FIPS_ENDPOINT, &v)?);
         }
         if let Some(v) = get(AWS_USE_DUALSTACK_ENDPOINT) {
-            self.params.use_dual_stack = parse_bool(AWS_USE_DUALSTACK_ENDPOINT, &v)?;
+            self.env.use_dual_stack = Some(parse_bool(AWS_USE_DUALSTACK_ENDPOINT, &v)?);
         }
         if let Some(v) = get(AWS_MAX_ATTEMPTS) {
-            self.max_attempts = Some(parse_max_attempts(AWS_MAX_ATTEMPTS, &v)?);
+            self.env.max_attempts = Some(parse_max_attempts(AWS_MAX_ATTEMPTS, &v)?);
         }
         Ok(self)
     }
 
     /// The AWS region, e.g. `us-west-2`.
     pub fn region(mut self, region: impl Into<String>) -> Self {
-        self.params.region = Some(region.into());
+        self.explicit.region = Some(region.into());
         self
     }
 
     /// A custom endpoint URL (its path is kept as a base path).
     pub fn endpoint_url(mut self, url: impl Into<String>) -> Self {
-        self.params.endpoint = Some(url.into());
+        self.explicit.endpoint = Some(url.into());
         self
     }
 
     /// Use a FIPS endpoint.
     pub fn use_fips(mut self, on: bool) -> Self {
-        self.params.use_fips = on;
+        self.explicit.use_fips = Some(on);
         self
     }
 
     /// Use a dual-stack endpoint.
     pub fn use_dual_stack(mut self, on: bool) -> Self {
-        self.params.use_dual_stack = on;
+        self.explicit.use_dual_stack = Some(on);
         self
     }
 
     /// Attempts in all (at least 1), keeping the retry mode.
     pub fn max_attempts(mut self, n: u32) -> Self {
-        self.max_attempts = Some(n);
+        self.explicit.max_attempts = Some(n);
         self
     }
 
     /// The retry mode ([`RetryConfig::standard`] by default).
     pub fn retry(mut self, retry: RetryConfig) -> Self {
         self.retry = Some(retry);
-        self.max_attempts = None;
+        self.explicit.max_attempts = None;
+        self.env.max_attempts = None;
         self
     }
 
@@ -213,14 +225,24 @@ impl ConfigBuilder {
 
     /// Resolves the endpoint and checks every setting.
     pub fn build(self) -> Result<Config, ConfigError> {
-        let endpoint = resolve_endpoint(&self.params)?;
+        let (explicit, env) = (self.explicit, self.env);
+        let params = EndpointParams {
+            region: explicit.region.or(env.region),
+            endpoint: explicit.endpoint.or(env.endpoint),
+            use_fips: explicit.use_fips.or(env.use_fips).unwrap_or(false),
+            use_dual_stack: explicit
+                .use_dual_stack
+                .or(env.use_dual_stack)
+                .unwrap_or(false),
+        };
+        let endpoint = resolve_endpoint(&params)?;
         if !endpoint.is_https() && !endpoint.is_loopback() && !self.allow_insecure_http {
             return Err(ConfigError::InsecureHttp {
                 url: endpoint.as_str().to_owned(),
             });
         }
         let mut retry = self.retry.unwrap_or_default();
-        if let Some(n) = self.max_attempts {
+        if let Some(n) = explicit.max_attempts.or(env.max_attempts) {
             retry = retry
                 .with_max_attempts(n)
                 .ok_or_else(|| ConfigError::InvalidSetting {
@@ -285,6 +307,27 @@ mod tests {
             c.endpoint().as_str(),
             "https://participant.connect-fips.us-east-2.amazonaws.com"
         );
+    }
+
+    #[test]
+    fn explicit_settings_win_in_any_order() {
+        let c = Config::builder()
+            .region("eu-west-1")
+            .use_fips(false)
+            .max_attempts(2)
+            .with_env(env(&[
+                ("AWS_REGION", "us-west-2"),
+                ("AWS_USE_FIPS_ENDPOINT", "true"),
+                ("AWS_MAX_ATTEMPTS", "7"),
+            ]))
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(
+            c.endpoint().as_str(),
+            "https://participant.connect.eu-west-1.amazonaws.com"
+        );
+        assert_eq!(c.retry().max_attempts(), 2);
     }
 
     #[test]

@@ -85,6 +85,8 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
     }
 }
 
+const ERROR_TYPE: http::HeaderName = http::HeaderName::from_static("x-amzn-errortype");
+
 /// The members of an error body that name its code and message.
 #[derive(Default, Deserialize)]
 struct ErrorBody<'a> {
@@ -118,7 +120,7 @@ fn non_empty_code(raw: &str) -> Option<String> {
 /// gives no code and no message; it is never an error.
 pub(crate) fn code_and_message(headers: &http::HeaderMap, body: &[u8]) -> CodeAndMessage {
     let header_code = headers
-        .get("x-amzn-errortype")
+        .get(&ERROR_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(non_empty_code);
     // serde would also read a struct from a JSON array; only an object counts.

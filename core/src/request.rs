@@ -2,7 +2,7 @@
 
 use std::fmt;
 
-use http::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
+use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
 use serde::Serialize;
 
 use crate::{Endpoint, ValidSendEvent};
@@ -12,6 +12,9 @@ pub const USER_AGENT_VALUE: &str = concat!("connect-participant-core/", env!("CA
 
 /// The header that carries the connection token.
 pub const BEARER_HEADER: &str = "x-amz-bearer";
+
+/// [`BEARER_HEADER`] as a ready header name (a `&str` key is parsed on every use).
+const BEARER: HeaderName = HeaderName::from_static(BEARER_HEADER);
 
 #[derive(Serialize)]
 struct WireInput<'a> {
@@ -81,7 +84,7 @@ pub(crate) fn request_with_body(
     // leaves the header out, and the service then refuses the call.
     if let Ok(mut token) = HeaderValue::from_str(event.event().connection_token().expose()) {
         token.set_sensitive(true);
-        headers.insert(BEARER_HEADER, token);
+        headers.insert(BEARER, token);
     }
     *request.body_mut() = body;
     request

@@ -9,6 +9,9 @@ use serde::Deserialize;
 use crate::error_code::code_and_message;
 use crate::service_error::{ServiceError, ServiceErrorKind};
 
+const REQUEST_ID: http::HeaderName = http::HeaderName::from_static("x-amzn-requestid");
+const RETRY_AFTER: http::HeaderName = http::HeaderName::from_static("x-amz-retry-after");
+
 /// Longest body excerpt kept in a [`MalformedResponse`], in bytes.
 pub const MAX_EXCERPT_BYTES: usize = 1024;
 
@@ -87,7 +90,7 @@ struct WireOutput<'a> {
     absolute_time: Option<Cow<'a, str>>,
 }
 
-fn header_text(headers: &http::HeaderMap, name: &str) -> Option<String> {
+fn header_text(headers: &http::HeaderMap, name: &http::HeaderName) -> Option<String> {
     headers
         .get(name)
         .and_then(|v| v.to_str().ok())
@@ -137,7 +140,7 @@ pub fn parse_response<B: AsRef<[u8]>>(
     let status = response.status();
     let headers = response.headers();
     let body = response.body().as_ref();
-    let request_id = header_text(headers, "x-amzn-requestid");
+    let request_id = header_text(headers, &REQUEST_ID);
     if status.is_success() {
         if body.iter().all(u8::is_ascii_whitespace) {
             return Ok(SendEventOutput {
@@ -170,7 +173,7 @@ pub fn parse_response<B: AsRef<[u8]>>(
     }
     let found = code_and_message(headers, body);
     let retry_after = headers
-        .get("x-amz-retry-after")
+        .get(&RETRY_AFTER)
         .and_then(|v| v.to_str().ok())
         .and_then(|v| v.trim().parse::<u64>().ok())
         .map(Duration::from_millis);

@@ -78,10 +78,19 @@ const TRANSIENT_CODES: &[&str] = &[
 ];
 const TRANSIENT_STATUSES: &[u16] = &[500, 502, 503, 504];
 
+/// Modeled client errors: retrying cannot help, whatever the status says.
+const FINAL_CODES: &[&str] = &[
+    "AccessDeniedException",
+    "ConflictException",
+    "ValidationException",
+];
+
 /// Classifies a non-2xx answer by code and status (SPEC, Retries). A 429 with
-/// no code is throttling.
+/// no code is throttling; the modeled client errors (access denied, conflict,
+/// validation) are final even on a 5xx status.
 pub fn classify(status: http::StatusCode, code: Option<&str>) -> ErrorClass {
     match code {
+        Some(c) if FINAL_CODES.contains(&c) => return ErrorClass::Final,
         Some(c) if THROTTLING_CODES.contains(&c) => return ErrorClass::Throttling,
         None if status == http::StatusCode::TOO_MANY_REQUESTS => return ErrorClass::Throttling,
         Some(c) if TRANSIENT_CODES.contains(&c) => return ErrorClass::Transient,
