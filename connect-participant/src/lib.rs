@@ -12,9 +12,9 @@
 //!
 //! | feature | module | client |
 //! |---|---|---|
-//! | `ureq` | [`ureq`](crate::ureq) (when enabled) | blocking, on ureq 3 |
-//! | `hyper` | [`hyper`](crate::hyper) (when enabled) | async, on hyper 1 and Tokio |
-//! | `mock` | [`mock`](crate::mock) (when enabled) | the simulated service, for tests |
+//! | `ureq` | `connect_participant::ureq` | blocking, on ureq 3 |
+//! | `hyper` | `connect_participant::hyper` | async, on hyper 1 and Tokio |
+//! | `mock` | `connect_participant::mock` | the simulated service, for tests |
 //!
 //! ```
 //! use connect_participant::{Config, SendEvent, Field};
