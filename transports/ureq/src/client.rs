@@ -79,6 +79,9 @@ impl ClientBuilder {
         let agent = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
+            // Like the async client: no proxy from the environment, so both
+            // transports behave alike and the token goes only where configured.
+            .proxy(None)
             .https_only(false)
             .user_agent(AutoHeaderValue::None)
             .accept(AutoHeaderValue::None)
