@@ -87,21 +87,52 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
 
 const ERROR_TYPE: http::HeaderName = http::HeaderName::from_static("x-amzn-errortype");
 
-/// The members of an error body that name its code and message.
-#[derive(Default, Deserialize)]
+/// The members of an error body that name its code and message. A member
+/// given twice keeps its last value (as a JSON object map would), so a
+/// repeated key never hides the code or the message.
+#[derive(Default)]
 struct ErrorBody<'a> {
-    #[serde(borrow, default)]
     code: Text<'a>,
-    #[serde(rename = "Code", borrow, default)]
     code_upper: Text<'a>,
-    #[serde(rename = "__type", borrow, default)]
     dunder_type: Text<'a>,
-    #[serde(borrow, default)]
     message: Text<'a>,
-    #[serde(rename = "Message", borrow, default)]
     message_upper: Text<'a>,
-    #[serde(rename = "errorMessage", borrow, default)]
     error_message: Text<'a>,
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for ErrorBody<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = ErrorBody<'de>;
+            fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut body = ErrorBody::default();
+                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
+                    let slot = match key.as_ref() {
+                        "code" => &mut body.code,
+                        "Code" => &mut body.code_upper,
+                        "__type" => &mut body.dunder_type,
+                        "message" => &mut body.message,
+                        "Message" => &mut body.message_upper,
+                        "errorMessage" => &mut body.error_message,
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                            continue;
+                        }
+                    };
+                    *slot = map.next_value()?;
+                }
+                Ok(body)
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 /// The code and message of an error response, both sanitized and owned.
@@ -111,7 +142,7 @@ pub(crate) struct CodeAndMessage {
 }
 
 fn non_empty_code(raw: &str) -> Option<String> {
-    let code = sanitize_error_code(raw.trim());
+    let code = sanitize_error_code(raw.trim()).trim();
     (!code.is_empty()).then(|| code.to_owned())
 }
 
@@ -123,13 +154,7 @@ pub(crate) fn code_and_message(headers: &http::HeaderMap, body: &[u8]) -> CodeAn
         .get(&ERROR_TYPE)
         .and_then(|v| v.to_str().ok())
         .and_then(non_empty_code);
-    // serde would also read a struct from a JSON array; only an object counts.
-    let is_object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
-    let parsed: ErrorBody<'_> = if is_object {
-        serde_json::from_slice(body).unwrap_or_default()
-    } else {
-        ErrorBody::default()
-    };
+    let parsed: ErrorBody<'_> = serde_json::from_slice(body).unwrap_or_default();
     let code = header_code.or_else(|| {
         [&parsed.code, &parsed.code_upper, &parsed.dunder_type]
             .into_iter()

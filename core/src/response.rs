@@ -15,6 +15,9 @@ const RETRY_AFTER: http::HeaderName = http::HeaderName::from_static("x-amz-retry
 /// Longest body excerpt kept in a [`MalformedResponse`], in bytes.
 pub const MAX_EXCERPT_BYTES: usize = 1024;
 
+/// The bytes JSON counts as whitespace (RFC 8259): space, tab, LF, CR.
+const JSON_WHITESPACE: &[u8] = b" \t\n\r";
+
 /// A successful SendEvent answer.
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
 #[non_exhaustive]
@@ -117,7 +120,8 @@ fn excerpt(body: &[u8]) -> String {
 /// Parses a SendEvent response. The body is borrowed, never copied.
 ///
 /// 2xx: an output (an empty body gives an output with both members absent;
-/// `null` is absent; unknown members are ignored). Any other status: a
+/// `null` is absent; unknown members are ignored; a member given twice makes
+/// the answer ambiguous, hence malformed). Any other status: a
 /// [`ServiceError`]. A 2xx body that is not a JSON object of the right shape:
 /// a [`MalformedResponse`]. Never panics.
 ///
@@ -142,7 +146,7 @@ pub fn parse_response<B: AsRef<[u8]>>(
     let body = response.body().as_ref();
     let request_id = header_text(headers, &REQUEST_ID);
     if status.is_success() {
-        if body.iter().all(u8::is_ascii_whitespace) {
+        if body.iter().all(|b| JSON_WHITESPACE.contains(b)) {
             return Ok(SendEventOutput {
                 request_id,
                 attempts: 1,
@@ -150,7 +154,7 @@ pub fn parse_response<B: AsRef<[u8]>>(
             });
         }
         // serde would also read a struct from a JSON array; only an object is an output.
-        let is_object = body.iter().find(|b| !b.is_ascii_whitespace()) == Some(&b'{');
+        let is_object = body.iter().find(|b| !JSON_WHITESPACE.contains(b)) == Some(&b'{');
         let parsed = if is_object {
             serde_json::from_slice::<WireOutput<'_>>(body).map_err(|e| e.to_string())
         } else {
@@ -210,6 +214,11 @@ mod tests {
         );
         let out = parse_response(&resp(200, br#"{"Id":"a\"b\u00e9"}"#)).unwrap();
         assert_eq!(out.id.as_deref(), Some("a\"bé"));
+        assert!(parse_response(&resp(200, b" \r\n\t")).is_ok());
+        assert!(
+            parse_response(&resp(200, b"\x0c")).is_err(),
+            "a form feed is not JSON whitespace"
+        );
     }
 
     #[test]
