@@ -1,11 +1,20 @@
 //! Fixtures and hand-written baselines for the `core` benchmark
-//! (`benches/core.rs`) and the profiling loop (`examples/profile_loop.rs`).
+//! (`benches/core.rs`) and the profiling loop (`examples/profile_loop.rs`),
+//! and the loopback server, raw floor and load drivers of the `transports`
+//! benchmark (`benches/transports.rs`, `examples/transport_cpu.rs`; also
+//! used by `peers/`).
 //!
 //! Each baseline is the bare minimum a caller would write with `serde_json`
 //! and `http` alone to produce the same request or read the same response:
 //! no validation, no typed errors, no state machine. The benchmark puts each
 //! core figure beside its baseline.
-#![forbid(unsafe_code)]
+#![deny(unsafe_code)] // allowed in `cpu` alone, for getrusage
+
+pub mod contenders;
+pub mod cpu;
+pub mod floor;
+pub mod load;
+pub mod server;
 
 use connect_participant_core::http;
 use connect_participant_core::{

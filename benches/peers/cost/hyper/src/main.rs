@@ -1,0 +1,16 @@
+//! One SendEvent with connect-participant's async client.
+//! Usage: `cost-hyper ENDPOINT_URL CONNECTION_TOKEN`.
+
+use connect_participant::{Config, SendEvent};
+
+#[tokio::main(flavor = "current_thread")]
+async fn main() -> Result<(), Box<dyn std::error::Error>> {
+    let mut args = std::env::args().skip(1);
+    let (Some(url), Some(token)) = (args.next(), args.next()) else {
+        return Err("usage: cost-hyper ENDPOINT_URL CONNECTION_TOKEN".into());
+    };
+    let client = connect_participant::hyper::Client::new(Config::for_endpoint(&url)?)?;
+    let out = client.send_event(SendEvent::typing(token)).await?;
+    println!("{:?} {:?}", out.id, out.absolute_time);
+    Ok(())
+}

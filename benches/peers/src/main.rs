@@ -1,0 +1,248 @@
+//! The official `aws-sdk-connectparticipant` beside our clients and the raw
+//! floor, all sending the same typing event to one neutral loopback server.
+//!
+//! ```text
+//! peers serve [--seconds S]
+//!     Serves on 127.0.0.1 (a free port) for at most S seconds (default 1800);
+//!     prints its URL on the first line of stdout.
+//! peers run --client C --url URL [--concurrency K] [--calls N] [--warmup W] [--seconds S]
+//!     C is sdk, hyper-client, ureq-client, hyper-floor or ureq-floor. Makes
+//!     W unmeasured calls, then N measured calls with K in flight (stopping
+//!     after S seconds at most), and prints one tab-separated line: client,
+//!     in flight, calls, failures, seconds, calls/s, p50 µs, p99 µs, CPU µs
+//!     per call (getrusage RUSAGE_SELF, all threads, over the measured calls),
+//!     peak RSS KiB (of the whole process).
+//! peers report FILE
+//!     Reads such lines (several rounds of each row) and prints a markdown
+//!     table of the medians, with each client's throughput against the SDK
+//!     and its wall time per call against its raw floor.
+//! ```
+//!
+//! `run.sh` runs each row in its own process, so that CPU time and peak RSS
+//! are that client's alone.
+
+use std::collections::BTreeMap;
+use std::time::Duration;
+
+use aws_sdk_connectparticipant::config::{BehaviorVersion, Credentials, Region};
+use connect_participant_benches::contenders::{client_runtime, Contender, Contenders};
+use connect_participant_benches::cpu::Usage;
+use connect_participant_benches::load::{self, Load, Run};
+use connect_participant_benches::server::Server;
+use connect_participant_benches::{CONNECTION_TOKEN, TYPING};
+
+fn usage() -> ! {
+    eprintln!(
+        "usage: peers serve [--seconds S]\n       peers run --client sdk|hyper-client|ureq-client|hyper-floor|ureq-floor --url URL [--concurrency K] [--calls N] [--warmup W] [--seconds S]\n       peers report FILE"
+    );
+    std::process::exit(2)
+}
+
+/// `--name value` pairs after the subcommand.
+fn options(args: &[String]) -> BTreeMap<String, String> {
+    let mut map = BTreeMap::new();
+    let mut it = args.iter();
+    while let Some(name) = it.next() {
+        let (Some(name), Some(value)) = (name.strip_prefix("--"), it.next()) else {
+            usage()
+        };
+        map.insert(name.to_owned(), value.clone());
+    }
+    map
+}
+
+fn number<T: std::str::FromStr>(opts: &BTreeMap<String, String>, name: &str, default: T) -> T {
+    match opts.get(name) {
+        None => default,
+        Some(v) => v.parse().unwrap_or_else(|_| {
+            eprintln!("peers: --{name} {v:?} is not a number");
+            usage()
+        }),
+    }
+}
+
+fn main() {
+    let args: Vec<String> = std::env::args().skip(1).collect();
+    let Some(command) = args.first() else { usage() };
+    match command.as_str() {
+        "serve" => serve(&options(&args[1..])),
+        "run" => run(&options(&args[1..])),
+        "report" => match args.get(1) {
+            Some(file) => report(file),
+            None => usage(),
+        },
+        _ => usage(),
+    }
+}
+
+fn serve(opts: &BTreeMap<String, String>) {
+    let limit = Duration::from_secs(number(opts, "seconds", 1800));
+    let server = Server::start(0, 1, limit).expect("loopback server");
+    println!("{}", server.url());
+    std::thread::sleep(limit);
+}
+
+/// The official SDK's client for a loopback endpoint: a region, static dummy
+/// credentials (it signs every call with SigV4, although the service reads
+/// only the connection token), the latest behavior version, its default
+/// HTTPS client and retry policy.
+fn sdk_client(url: &str) -> aws_sdk_connectparticipant::Client {
+    let config = aws_sdk_connectparticipant::Config::builder()
+        .behavior_version(BehaviorVersion::latest())
+        .region(Region::new("us-west-2"))
+        .endpoint_url(url)
+        .credentials_provider(Credentials::new(
+            "AKIDPEERSBENCHMARK00",
+            "peers-benchmark-dummy-secret",
+            None,
+            None,
+            "peers",
+        ))
+        .build();
+    aws_sdk_connectparticipant::Client::from_conf(config)
+}
+
+fn run(opts: &BTreeMap<String, String>) {
+    let (Some(client), Some(url)) = (opts.get("client"), opts.get("url")) else {
+        usage()
+    };
+    let concurrency = number(opts, "concurrency", 1usize);
+    let calls = number(opts, "calls", 20_000u64);
+    let warmup = number(opts, "warmup", (calls / 10).max(concurrency as u64));
+    let limit = Duration::from_secs(number(opts, "seconds", 120));
+    let rt = client_runtime();
+    let load = Load::new(concurrency, calls).recorded().time_limit(limit);
+    let warm = Load::new(concurrency, warmup).time_limit(limit);
+
+    let (run, cpu) = if client == "sdk" {
+        let sdk = sdk_client(url);
+        let call = move || {
+            let sdk = sdk.clone();
+            async move {
+                sdk.send_event()
+                    .connection_token(CONNECTION_TOKEN)
+                    .content_type(TYPING)
+                    .send()
+                    .await
+                    .is_ok_and(|out| out.id().is_some())
+            }
+        };
+        let warmed = rt.block_on(load::tasks(warm, call.clone()));
+        assert_eq!(warmed.failures, 0, "sdk: failed calls while warming up");
+        let before = Usage::now();
+        let run = rt.block_on(load::tasks(load, call));
+        (run, Usage::now().cpu_since(&before))
+    } else {
+        let Some(which) = Contender::from_name(client) else {
+            usage()
+        };
+        let contenders = Contenders::only(url, &[which], &rt);
+        let warmed = contenders.run(which, warm, &rt);
+        assert_eq!(warmed.failures, 0, "{which}: failed calls while warming up");
+        let before = Usage::now();
+        let run = contenders.run(which, load, &rt);
+        (run, Usage::now().cpu_since(&before))
+    };
+    print_row(client, concurrency, &run, cpu, Usage::now().max_rss_kib);
+}
+
+fn print_row(client: &str, concurrency: usize, run: &Run, cpu: Duration, rss: u64) {
+    let us = |d: Option<Duration>| d.unwrap_or_default().as_secs_f64() * 1e6;
+    println!(
+        "{client}\t{concurrency}\t{}\t{}\t{:.3}\t{:.0}\t{:.1}\t{:.1}\t{:.2}\t{rss}",
+        run.calls,
+        run.failures,
+        run.elapsed.as_secs_f64(),
+        run.rate(),
+        us(run.percentile(50.0)),
+        us(run.percentile(99.0)),
+        cpu.as_secs_f64() * 1e6 / run.calls.max(1) as f64,
+    );
+}
+
+/// One row's rounds.
+#[derive(Default)]
+struct Rounds {
+    calls: u64,
+    failures: u64,
+    rate: Vec<f64>,
+    p50: Vec<f64>,
+    p99: Vec<f64>,
+    cpu: Vec<f64>,
+    rss: Vec<f64>,
+}
+
+fn median(xs: &[f64]) -> f64 {
+    let mut xs = xs.to_vec();
+    xs.sort_by(f64::total_cmp);
+    match xs.len() {
+        0 => f64::NAN,
+        n => xs[n / 2],
+    }
+}
+
+const ORDER: [&str; 5] = [
+    "sdk",
+    "hyper-client",
+    "ureq-client",
+    "hyper-floor",
+    "ureq-floor",
+];
+
+fn report(file: &str) {
+    let text = std::fs::read_to_string(file).unwrap_or_else(|e| {
+        eprintln!("peers: {file}: {e}");
+        std::process::exit(1)
+    });
+    let mut rows: BTreeMap<(usize, usize), Rounds> = BTreeMap::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let [client, k, calls, failures, _secs, rate, p50, p99, cpu, rss] = f[..] else {
+            eprintln!("peers: skipping line {line:?}");
+            continue;
+        };
+        let Some(order) = ORDER.iter().position(|c| *c == client) else {
+            continue;
+        };
+        let num = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
+        let r = rows.entry((k.parse().unwrap_or(0), order)).or_default();
+        r.calls += calls.parse::<u64>().unwrap_or(0);
+        r.failures += failures.parse::<u64>().unwrap_or(0);
+        r.rate.push(num(rate));
+        r.p50.push(num(p50));
+        r.p99.push(num(p99));
+        r.cpu.push(num(cpu));
+        r.rss.push(num(rss));
+    }
+    println!("| in flight | client | calls/s | vs SDK | wall/call vs floor | p50 | p99 | CPU/call | peak RSS | rounds (calls, failures) |");
+    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|");
+    let rate = |rows: &BTreeMap<(usize, usize), Rounds>, k, name: &str| {
+        let order = ORDER.iter().position(|c| *c == name).unwrap_or(0);
+        rows.get(&(k, order)).map(|r| median(&r.rate))
+    };
+    for (&(k, order), r) in &rows {
+        let name = ORDER[order];
+        let this = median(&r.rate);
+        let vs_sdk = match rate(&rows, k, "sdk") {
+            Some(sdk) if name != "sdk" => format!("{:.2}x", this / sdk),
+            _ => "1.00x".to_owned(),
+        };
+        let floor = match name {
+            "hyper-client" => rate(&rows, k, "hyper-floor"),
+            "ureq-client" => rate(&rows, k, "ureq-floor"),
+            _ => None,
+        };
+        // Wall time per call is the inverse of the rate.
+        let vs_floor = floor.map_or("".to_owned(), |f| format!("{:.2}x", f / this));
+        println!(
+            "| {k} | `{name}` | {this:.0} | {vs_sdk} | {vs_floor} | {:.0} µs | {:.0} µs | {:.1} µs | {:.1} MiB | {} ({}, {}) |",
+            median(&r.p50),
+            median(&r.p99),
+            median(&r.cpu),
+            median(&r.rss) / 1024.0,
+            r.rate.len(),
+            r.calls,
+            r.failures,
+        );
+    }
+}
