@@ -137,8 +137,7 @@ impl Call {
         );
         let headers = request.headers_mut();
         headers.insert(INVOCATION_ID, self.invocation_id.clone());
-        let attempt = format!("attempt={}; max={}", self.attempts, self.max_attempts());
-        if let Ok(v) = HeaderValue::from_str(&attempt) {
+        if let Some(v) = sdk_request_value(self.attempts, self.max_attempts()) {
             headers.insert(SDK_REQUEST, v);
         }
         request
@@ -193,5 +192,23 @@ impl Call {
         }
         self.last_retry_cost = Some(cost);
         Next::RetryAfter(backoff(attempts, jitter, retry_after))
+    }
+}
+
+/// `amz-sdk-request: attempt=N; max=M`, without formatting for the usual
+/// limits (up to 3 attempts, the default).
+fn sdk_request_value(attempt: u32, max: u32) -> Option<HeaderValue> {
+    const STATIC: [&[&str]; 3] = [
+        &["attempt=1; max=1"],
+        &["attempt=1; max=2", "attempt=2; max=2"],
+        &["attempt=1; max=3", "attempt=2; max=3", "attempt=3; max=3"],
+    ];
+    let known = usize::try_from(max)
+        .ok()
+        .and_then(|m| STATIC.get(m.checked_sub(1)?))
+        .and_then(|row| row.get(usize::try_from(attempt).ok()?.checked_sub(1)?));
+    match known {
+        Some(text) => Some(HeaderValue::from_static(text)),
+        None => HeaderValue::from_str(&format!("attempt={attempt}; max={max}")).ok(),
     }
 }

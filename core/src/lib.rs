@@ -89,7 +89,7 @@ pub use service_error::{classify, ErrorClass, ServiceError, ServiceErrorKind};
 pub use token::ConnectionToken;
 pub use transport_error::{TransportError, TransportErrorKind};
 pub use transport_options::{
-    jitter_from_bytes, TransportOptions, DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT,
-    DEFAULT_MAX_RESPONSE_BYTES,
+    jitter_from_bytes, split_call_entropy, TransportOptions, CALL_ENTROPY_BYTES,
+    DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
 };
 pub use uuid::uuid_v4;

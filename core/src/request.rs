@@ -16,14 +16,26 @@ pub const BEARER_HEADER: &str = "x-amz-bearer";
 /// [`BEARER_HEADER`] as a ready header name (a `&str` key is parsed on every use).
 const BEARER: HeaderName = HeaderName::from_static(BEARER_HEADER);
 
-#[derive(Serialize)]
+/// The request body's members; unset ones are left out (never `null`).
 struct WireInput<'a> {
-    #[serde(rename = "ContentType")]
     content_type: &'a str,
-    #[serde(rename = "Content", skip_serializing_if = "Option::is_none")]
     content: Option<&'a str>,
-    #[serde(rename = "ClientToken", skip_serializing_if = "Option::is_none")]
     client_token: Option<&'a str>,
+}
+
+impl Serialize for WireInput<'_> {
+    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde::ser::SerializeMap;
+        let set = [self.content, self.client_token];
+        let mut map = serializer.serialize_map(Some(1 + set.iter().flatten().count()))?;
+        map.serialize_entry("ContentType", self.content_type)?;
+        for (name, value) in ["Content", "ClientToken"].into_iter().zip(set) {
+            if let Some(value) = value {
+                map.serialize_entry(name, value)?;
+            }
+        }
+        map.end()
+    }
 }
 
 /// The JSON body of a SendEvent request: only the members that are set.

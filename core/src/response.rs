@@ -85,12 +85,76 @@ pub enum ResponseError {
     Malformed(MalformedResponse),
 }
 
-#[derive(Deserialize)]
+/// The output members of a success body: strings, borrowed from the body
+/// where no escape needs decoding; `null` or absent is `None`; a repeated
+/// member is refused (an ambiguous answer); other members are skipped.
+#[derive(Default)]
 struct WireOutput<'a> {
-    #[serde(rename = "Id", borrow, default)]
     id: Option<Cow<'a, str>>,
-    #[serde(rename = "AbsoluteTime", borrow, default)]
     absolute_time: Option<Cow<'a, str>>,
+}
+
+/// A JSON string, borrowed when it can be.
+struct Str<'a>(Cow<'a, str>);
+
+impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = Str<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a string")
+            }
+            fn visit_borrowed_str<E>(self, v: &'de str) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Borrowed(v)))
+            }
+            fn visit_str<E>(self, v: &str) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Owned(v.to_owned())))
+            }
+            fn visit_string<E>(self, v: String) -> Result<Self::Value, E> {
+                Ok(Str(Cow::Owned(v)))
+            }
+        }
+        d.deserialize_str(V)
+    }
+}
+
+impl<'de: 'a, 'a> Deserialize<'de> for WireOutput<'a> {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        struct V;
+        impl<'de> serde::de::Visitor<'de> for V {
+            type Value = WireOutput<'de>;
+            fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+                f.write_str("a JSON object")
+            }
+            fn visit_map<A: serde::de::MapAccess<'de>>(
+                self,
+                mut map: A,
+            ) -> Result<Self::Value, A::Error> {
+                let mut out = WireOutput::default();
+                let (mut seen_id, mut seen_time) = (false, false);
+                while let Some(key) = map.next_key::<Str<'de>>()? {
+                    let (slot, seen) = match key.0.as_ref() {
+                        "Id" => (&mut out.id, &mut seen_id),
+                        "AbsoluteTime" => (&mut out.absolute_time, &mut seen_time),
+                        _ => {
+                            map.next_value::<serde::de::IgnoredAny>()?;
+                            continue;
+                        }
+                    };
+                    if std::mem::replace(seen, true) {
+                        return Err(serde::de::Error::custom(format_args!(
+                            "duplicate field `{}`",
+                            key.0
+                        )));
+                    }
+                    *slot = map.next_value::<Option<Str<'de>>>()?.map(|s| s.0);
+                }
+                Ok(out)
+            }
+        }
+        d.deserialize_map(V)
+    }
 }
 
 fn header_text(headers: &http::HeaderMap, name: &http::HeaderName) -> Option<String> {
@@ -153,13 +217,7 @@ pub fn parse_response<B: AsRef<[u8]>>(
                 ..SendEventOutput::default()
             });
         }
-        // serde would also read a struct from a JSON array; only an object is an output.
-        let is_object = body.iter().find(|b| !JSON_WHITESPACE.contains(b)) == Some(&b'{');
-        let parsed = if is_object {
-            serde_json::from_slice::<WireOutput<'_>>(body).map_err(|e| e.to_string())
-        } else {
-            Err("expected a JSON object".to_owned())
-        };
+        let parsed = serde_json::from_slice::<WireOutput<'_>>(body).map_err(|e| e.to_string());
         return match parsed {
             Ok(wire) => Ok(SendEventOutput {
                 id: wire.id.map(Cow::into_owned),

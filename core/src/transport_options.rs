@@ -87,3 +87,24 @@ impl TransportOptions {
 pub fn jitter_from_bytes(bytes: [u8; 8]) -> f64 {
     (u64::from_le_bytes(bytes) >> 11) as f64 / (1u64 << 53) as f64
 }
+
+/// Bytes a transport draws once per call: 32 for [`Client::start`](crate::Client::start)
+/// and 8 for the jitter of a first retry, in one read of the OS's randomness.
+pub const CALL_ENTROPY_BYTES: usize = 40;
+
+/// Splits a call's [`CALL_ENTROPY_BYTES`] random bytes into the 32 bytes
+/// [`Client::start`](crate::Client::start) takes and the jitter of a first retry.
+///
+/// ```
+/// use connect_participant_core::split_call_entropy;
+///
+/// let (seed, jitter) = split_call_entropy([0; 40]);
+/// assert_eq!((seed, jitter), ([0; 32], 0.0));
+/// ```
+pub fn split_call_entropy(bytes: [u8; CALL_ENTROPY_BYTES]) -> ([u8; 32], f64) {
+    let mut seed = [0u8; 32];
+    seed.copy_from_slice(&bytes[..32]);
+    let mut jitter = [0u8; 8];
+    jitter.copy_from_slice(&bytes[32..]);
+    (seed, jitter_from_bytes(jitter))
+}

@@ -5,8 +5,8 @@ use std::time::Duration;
 
 use bytes::Bytes;
 use connect_participant_core::{
-    self as core, jitter_from_bytes, Config, ConfigError, Error, Next, SendEvent, SendEventOutput,
-    TransportError, TransportErrorKind, TransportOptions,
+    self as core, jitter_from_bytes, split_call_entropy, Config, ConfigError, Error, Next,
+    SendEvent, SendEventOutput, TransportError, TransportErrorKind, TransportOptions,
 };
 use http_body_util::{BodyExt, Full, Limited};
 use hyper_rustls::HttpsConnector;
@@ -156,7 +156,9 @@ impl Client {
     /// client token on every attempt), and returns the output or the error
     /// with the number of attempts made.
     pub async fn send_event(&self, event: SendEvent) -> Result<SendEventOutput, Error> {
-        let seed = random::<32>().map_err(|error| Error::Transport { error, attempts: 0 })?;
+        let entropy = random().map_err(|error| Error::Transport { error, attempts: 0 })?;
+        let (seed, first_jitter) = split_call_entropy(entropy);
+        let mut spare_jitter = Some(first_jitter);
         let mut call = self.core.start(event, seed)?;
         #[cfg(feature = "tracing")]
         let span = tracing::debug_span!(
@@ -173,7 +175,10 @@ impl Client {
                 tracing::debug_span!(parent: &span, "attempt", n = call.attempts()),
             );
             let outcome = outcome.await;
-            let jitter = random::<8>().map(jitter_from_bytes).unwrap_or(0.5);
+            // Fresh randomness only for a second retry and later.
+            let jitter = spare_jitter
+                .take()
+                .unwrap_or_else(|| random().map(jitter_from_bytes).unwrap_or(0.5));
             match call.finish_attempt(outcome, jitter) {
                 Next::Done(result) => return result,
                 Next::RetryAfter(wait) => tokio::time::sleep(wait).await,

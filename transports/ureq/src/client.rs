@@ -4,12 +4,13 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use connect_participant_core::{
-    self as core, jitter_from_bytes, Config, ConfigError, Error, Next, SendEvent, SendEventOutput,
-    TransportError, TransportErrorKind, TransportOptions,
+    self as core, jitter_from_bytes, split_call_entropy, Config, ConfigError, Error, Next,
+    SendEvent, SendEventOutput, TransportError, TransportErrorKind, TransportOptions,
 };
 use ureq::config::AutoHeaderValue;
 
 use crate::error_map::transport_error;
+use crate::resolver::CachingResolver;
 
 /// A blocking SendEvent client. Cheap to clone (shared connection pool and
 /// retry quota); safe to use from many threads at once.
@@ -76,7 +77,7 @@ impl ClientBuilder {
             tls = tls.root_certs(ureq::tls::RootCerts::Specific(certs));
         }
         let options = self.options;
-        let agent = ureq::Agent::config_builder()
+        let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
             // Like the async client: no proxy from the environment, so both
@@ -89,8 +90,14 @@ impl ClientBuilder {
             .timeout_connect(Some(options.get_connect_timeout()))
             .timeout_per_call(Some(options.get_attempt_timeout()))
             .tls_config(tls.build())
-            .build()
-            .into();
+            .build();
+        // ureq resolves the host before it looks in its pool; with a timeout
+        // set, its own resolver does that on a new thread every call.
+        let agent = ureq::Agent::with_parts(
+            config,
+            ureq::unversioned::transport::DefaultConnector::new(),
+            CachingResolver::default(),
+        );
         Ok(Client {
             core: core::Client::new(self.config),
             agent,
@@ -145,7 +152,9 @@ impl Client {
     /// client token on every attempt), and returns the output or the error
     /// with the number of attempts made.
     pub fn send_event(&self, event: SendEvent) -> Result<SendEventOutput, Error> {
-        let seed = random::<32>().map_err(|error| Error::Transport { error, attempts: 0 })?;
+        let entropy = random().map_err(|error| Error::Transport { error, attempts: 0 })?;
+        let (seed, first_jitter) = split_call_entropy(entropy);
+        let mut spare_jitter = Some(first_jitter);
         let mut call = self.core.start(event, seed)?;
         #[cfg(feature = "tracing")]
         let _span = tracing::debug_span!(
@@ -159,7 +168,10 @@ impl Client {
             #[cfg(feature = "tracing")]
             let _attempt = tracing::debug_span!("attempt", n = call.attempts()).entered();
             let outcome = self.send(request);
-            let jitter = random::<8>().map(jitter_from_bytes).unwrap_or(0.5);
+            // Fresh randomness only for a second retry and later.
+            let jitter = spare_jitter
+                .take()
+                .unwrap_or_else(|| random().map(jitter_from_bytes).unwrap_or(0.5));
             match call.finish_attempt(outcome, jitter) {
                 Next::Done(result) => return result,
                 Next::RetryAfter(wait) => sleep(wait),

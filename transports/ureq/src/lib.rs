@@ -15,6 +15,7 @@
 
 mod client;
 mod error_map;
+mod resolver;
 
 pub use client::{Client, ClientBuilder};
 pub use connect_participant_core::{
