@@ -113,8 +113,9 @@ impl<'de: 'a, 'a> Deserialize<'de> for ErrorBody<'a> {
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
                 let mut body = ErrorBody::default();
-                while let Some(key) = map.next_key::<std::borrow::Cow<'de, str>>()? {
-                    let slot = match key.as_ref() {
+                // Keys are borrowed from the body (no allocation) unless escaped.
+                while let Some(key) = map.next_key::<Text<'de>>()? {
+                    let slot = match key.0.as_deref().unwrap_or_default() {
                         "code" => &mut body.code,
                         "Code" => &mut body.code_upper,
                         "__type" => &mut body.dunder_type,
