@@ -7,10 +7,12 @@
 //!
 //! The service runs in a child process (this program, re-run with `--serve`),
 //! so the resident memory measured here is the client's own. Checks: zero
-//! errors, zero duplicate events in the service's transcript, and resident
-//! memory at the end within 10% of what it was after the first 10% of calls
-//! (at most the first 10,000). Exits 1 if a check fails. Bounded in count
-//! and time (the child serves loopback only and ends when its stdin closes).
+//! errors, zero duplicate events in the service's transcript, and (with at
+//! least 100,000 events, so that the checkpoint is the 10,000th call, after
+//! pools and threads have warmed up) resident memory at the end within 10% of
+//! what it was at the checkpoint. Smaller runs report the growth without
+//! judging it. Exits 1 if a check fails. Bounded in count and time (the child
+//! serves loopback only and ends when its stdin closes).
 
 use std::collections::HashSet;
 use std::io::{BufRead, BufReader, Write};
@@ -187,6 +189,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         return Err("--events must be at least 1".into());
     }
     let checkpoint = (events / 10).clamp(1, 10_000);
+    // Memory is judged only from the 10,000th call on: before that, pools
+    // and thread stacks are still growing to their working size.
+    let judge_memory = checkpoint == 10_000;
 
     let mut child = Command::new(std::env::current_exe()?)
         .arg("--serve")
@@ -224,8 +229,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         let growth = match (run.rss_checkpoint, run.rss_end) {
             (Some(a), Some(b)) if a > 0 => {
                 let g = (b as f64 - a as f64) / a as f64 * 100.0;
-                ok &= g <= 10.0;
-                format!("{g:+.1}%")
+                if judge_memory {
+                    ok &= g <= 10.0;
+                    format!("{g:+.1}%")
+                } else {
+                    format!("{g:+.1}% (not judged)")
+                }
             }
             _ => "n/a".to_owned(),
         };
@@ -248,7 +257,12 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     ok &= stats["customer_events"].as_u64() == Some(events as u64)
         && stats["agent_events"].as_u64() == Some(events as u64);
     if ok {
-        println!("PASS: zero errors, zero duplicates, memory flat");
+        let memory = if judge_memory {
+            "memory flat"
+        } else {
+            "memory not judged below 100,000 events"
+        };
+        println!("PASS: zero errors, zero duplicates, {memory}");
         Ok(())
     } else {
         println!("FAIL");

@@ -87,6 +87,11 @@ impl ClientBuilder {
             .user_agent(AutoHeaderValue::None)
             .accept(AutoHeaderValue::None)
             .accept_encoding(AutoHeaderValue::None)
+            // One client usually talks to one host from many threads: keep a
+            // connection per thread rather than ureq's 3 (closing and
+            // reopening the rest on every call).
+            .max_idle_connections(MAX_IDLE_CONNECTIONS)
+            .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
             .timeout_connect(Some(options.get_connect_timeout()))
             .timeout_per_call(Some(options.get_attempt_timeout()))
             .tls_config(tls.build())
@@ -105,6 +110,9 @@ impl ClientBuilder {
         })
     }
 }
+
+/// Idle connections kept for reuse (ureq's default is 3 per host).
+const MAX_IDLE_CONNECTIONS: usize = 64;
 
 fn random<const N: usize>() -> Result<[u8; N], TransportError> {
     let mut bytes = [0u8; N];
