@@ -234,6 +234,18 @@ fn plain_http_to_a_remote_host_needs_an_explicit_opt_in() {
     }
 }
 
+/// The `log` target of ureq-proto's raw wire dump (at `trace`).
+const UREQ_WIRE_DUMP_TARGET: &str = "ureq_proto::util";
+
+/// True if `text` holds the token or any 12-character piece of it (a log
+/// that splits its output into rows would hide a whole-token match).
+fn leaks(text: &str, token: &str) -> bool {
+    token
+        .as_bytes()
+        .windows(12)
+        .any(|piece| text.contains(std::str::from_utf8(piece).unwrap_or_default()))
+}
+
 /// Collects every `log` record (ureq logs through `log`).
 struct Capture(Mutex<String>);
 
@@ -243,7 +255,7 @@ impl log::Log for Capture {
     }
     fn log(&self, record: &log::Record<'_>) {
         if let Ok(mut text) = self.0.lock() {
-            text.push_str(&format!("{} {}\n", record.target(), record.args()));
+            text.push_str(&format!("{}\t{}\n", record.target(), record.args()));
         }
     }
     fn flush(&self) {}
@@ -355,19 +367,31 @@ fn the_token_never_shows_in_debug_display_errors_or_logs() {
     ));
 
     let traced = String::from_utf8_lossy(&buffer.0.lock().expect("buffer")).into_owned();
-    let logged = LOGS.0.lock().expect("logs").clone();
+    let all_logs = LOGS.0.lock().expect("logs").clone();
+    // ureq-proto dumps every request's raw bytes at `trace` level (16-byte
+    // rows), bearer header included; this library cannot switch that off, and
+    // the ureq client documents it (filter `ureq_proto=off` at trace). Every
+    // other record is searched.
+    let (wire_dump, logged): (Vec<&str>, Vec<&str>) = all_logs
+        .lines()
+        .partition(|l| l.starts_with(UREQ_WIRE_DUMP_TARGET));
+    let logged = logged.join("\n");
     assert!(
         traced.contains("send_event") && traced.contains("attempt"),
         "tracing spans were captured:\n{traced}"
     );
     assert!(!logged.is_empty(), "ureq's log records were captured");
+    assert!(
+        wire_dump.iter().any(|l| leaks(l, &token)),
+        "ureq-proto's wire dump no longer shows the token: drop the exemption and the warning in the docs"
+    );
     for (what, text) in [
         ("Debug/Display", &shown),
         ("tracing", &traced),
         ("log", &logged),
     ] {
         assert!(
-            !text.contains(&token),
+            !leaks(text, &token),
             "the token leaked through {what}:\n{text}"
         );
     }

@@ -242,7 +242,13 @@ impl ConfigBuilder {
             });
         }
         let mut retry = self.retry.unwrap_or_default();
-        if let Some(n) = explicit.max_attempts.or(env.max_attempts) {
+        // An explicit retry mode wins over AWS_MAX_ATTEMPTS, whatever the order.
+        let env_attempts = if self.retry.is_some() {
+            None
+        } else {
+            env.max_attempts
+        };
+        if let Some(n) = explicit.max_attempts.or(env_attempts) {
             retry = retry
                 .with_max_attempts(n)
                 .ok_or_else(|| ConfigError::InvalidSetting {
@@ -328,6 +334,18 @@ mod tests {
             "https://participant.connect.eu-west-1.amazonaws.com"
         );
         assert_eq!(c.retry().max_attempts(), 2);
+        let c = Config::builder()
+            .region("us-west-2")
+            .retry(crate::RetryConfig::disabled())
+            .with_env(env(&[("AWS_MAX_ATTEMPTS", "5")]))
+            .unwrap()
+            .build()
+            .unwrap();
+        assert_eq!(
+            c.retry().max_attempts(),
+            1,
+            "an explicit retry mode wins over the environment"
+        );
     }
 
     #[test]

@@ -54,6 +54,11 @@ impl Endpoint {
         if authority.as_str().contains('@') {
             return Err(fail("must not carry user information"));
         }
+        // `http::Uri` accepts any port text; a bad one would silently mean
+        // the scheme's default port.
+        if authority.as_str() != authority.host() && authority.port_u16().is_none() {
+            return Err(fail("has an invalid port (1 to 65535)"));
+        }
         if uri.query().is_some() || url.contains('#') {
             return Err(fail("must not have a query or fragment"));
         }

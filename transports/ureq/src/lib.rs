@@ -3,6 +3,13 @@
 //! The client moves bytes, keeps time and sleeps between attempts; every
 //! decision (validation, the request, parsing, retries) is the core's.
 //!
+//! **Logging caution:** ureq-proto writes every request's raw bytes, the
+//! `x-amz-bearer` connection token included, to the `log` target
+//! `ureq_proto::util` at `trace` level. This crate cannot turn that off. If
+//! your application enables `trace` logging, filter that target out (for
+//! example `RUST_LOG=trace,ureq_proto=off` with env_logger). Nothing of ours
+//! logs the token, and the async client has no such dump.
+//!
 //! ```no_run
 //! use connect_participant_ureq::{Client, SendEvent};
 //!
