@@ -31,8 +31,8 @@ fn check_custom(url: &str, endpoint: &Endpoint) {
     let _ = endpoint.is_loopback();
 }
 
-/// An absolute http(s) URL with a host, no user information, query or
-/// fragment: what a custom endpoint may be.
+/// An absolute http(s) URL with a host, a valid port if any, no user
+/// information, query or fragment: what a custom endpoint may be.
 fn usable(url: &str) -> bool {
     let Ok(uri) = url.parse::<http::Uri>() else {
         return false;
@@ -41,6 +41,9 @@ fn usable(url: &str) -> bool {
         && uri
             .authority()
             .is_some_and(|a| !a.host().is_empty() && !a.as_str().contains('@'))
+        && uri
+            .authority()
+            .is_some_and(|a| a.as_str() == a.host() || a.port_u16().is_some())
         && uri.query().is_none()
         && !url.contains('#')
 }
