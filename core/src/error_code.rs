@@ -1,6 +1,6 @@
 //! Finding an error's code and message in a restJson1 error response.
 
-use serde::Deserialize;
+use serde_core::Deserialize;
 
 /// Sanitizes a restJson1 error code: everything from the first `:` is cut,
 /// then what follows the last `#` is kept.
@@ -23,9 +23,9 @@ pub fn sanitize_error_code(code: &str) -> &str {
 struct Text<'a>(Option<std::borrow::Cow<'a, str>>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde_core::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
+        impl<'de> serde_core::de::Visitor<'de> for V {
             type Value = Text<'de>;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("any JSON value")
@@ -57,25 +57,25 @@ impl<'de: 'a, 'a> Deserialize<'de> for Text<'a> {
             fn visit_none<E>(self) -> Result<Self::Value, E> {
                 Ok(Text(None))
             }
-            fn visit_some<D: serde::Deserializer<'de>>(
+            fn visit_some<D: serde_core::Deserializer<'de>>(
                 self,
                 d: D,
             ) -> Result<Self::Value, D::Error> {
                 d.deserialize_any(V)
             }
-            fn visit_seq<A: serde::de::SeqAccess<'de>>(
+            fn visit_seq<A: serde_core::de::SeqAccess<'de>>(
                 self,
                 mut a: A,
             ) -> Result<Self::Value, A::Error> {
-                while a.next_element::<serde::de::IgnoredAny>()?.is_some() {}
+                while a.next_element::<serde_core::de::IgnoredAny>()?.is_some() {}
                 Ok(Text(None))
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<A: serde_core::de::MapAccess<'de>>(
                 self,
                 mut a: A,
             ) -> Result<Self::Value, A::Error> {
                 while a
-                    .next_entry::<serde::de::IgnoredAny, serde::de::IgnoredAny>()?
+                    .next_entry::<serde_core::de::IgnoredAny, serde_core::de::IgnoredAny>()?
                     .is_some()
                 {}
                 Ok(Text(None))
@@ -101,14 +101,14 @@ struct ErrorBody<'a> {
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for ErrorBody<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde_core::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
+        impl<'de> serde_core::de::Visitor<'de> for V {
             type Value = ErrorBody<'de>;
             fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
                 f.write_str("a JSON object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<A: serde_core::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
@@ -123,7 +123,7 @@ impl<'de: 'a, 'a> Deserialize<'de> for ErrorBody<'a> {
                         "Message" => &mut body.message_upper,
                         "errorMessage" => &mut body.error_message,
                         _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                            map.next_value::<serde_core::de::IgnoredAny>()?;
                             continue;
                         }
                     };

@@ -3,7 +3,7 @@
 use std::fmt;
 
 use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
-use serde::Serialize;
+use serde_core::Serialize;
 
 use crate::{Endpoint, ValidSendEvent};
 
@@ -24,8 +24,8 @@ struct WireInput<'a> {
 }
 
 impl Serialize for WireInput<'_> {
-    fn serialize<S: serde::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde::ser::SerializeMap;
+    fn serialize<S: serde_core::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
+        use serde_core::ser::SerializeMap;
         let set = [self.content, self.client_token];
         let mut map = serializer.serialize_map(Some(1 + set.iter().flatten().count()))?;
         map.serialize_entry("ContentType", self.content_type)?;

@@ -4,7 +4,7 @@ use std::borrow::Cow;
 use std::fmt;
 use std::time::Duration;
 
-use serde::Deserialize;
+use serde_core::Deserialize;
 
 use crate::error_code::code_and_message;
 use crate::service_error::{ServiceError, ServiceErrorKind};
@@ -98,9 +98,9 @@ struct WireOutput<'a> {
 struct Str<'a>(Cow<'a, str>);
 
 impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde_core::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
+        impl<'de> serde_core::de::Visitor<'de> for V {
             type Value = Str<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a string")
@@ -120,14 +120,14 @@ impl<'de: 'a, 'a> Deserialize<'de> for Str<'a> {
 }
 
 impl<'de: 'a, 'a> Deserialize<'de> for WireOutput<'a> {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+    fn deserialize<D: serde_core::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
         struct V;
-        impl<'de> serde::de::Visitor<'de> for V {
+        impl<'de> serde_core::de::Visitor<'de> for V {
             type Value = WireOutput<'de>;
             fn expecting(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
                 f.write_str("a JSON object")
             }
-            fn visit_map<A: serde::de::MapAccess<'de>>(
+            fn visit_map<A: serde_core::de::MapAccess<'de>>(
                 self,
                 mut map: A,
             ) -> Result<Self::Value, A::Error> {
@@ -138,12 +138,12 @@ impl<'de: 'a, 'a> Deserialize<'de> for WireOutput<'a> {
                         "Id" => (&mut out.id, &mut seen_id),
                         "AbsoluteTime" => (&mut out.absolute_time, &mut seen_time),
                         _ => {
-                            map.next_value::<serde::de::IgnoredAny>()?;
+                            map.next_value::<serde_core::de::IgnoredAny>()?;
                             continue;
                         }
                     };
                     if std::mem::replace(seen, true) {
-                        return Err(serde::de::Error::custom(format_args!(
+                        return Err(serde_core::de::Error::custom(format_args!(
                             "duplicate field `{}`",
                             key.0
                         )));
