@@ -6,6 +6,7 @@ use http::{HeaderName, HeaderValue};
 
 use crate::request::{request_body, request_with_body};
 use crate::retry::{backoff, NO_RETRY_INCREMENT, RETRY_COST, RETRY_TIMEOUT_COST};
+use crate::uuid::uuid_v4_bytes;
 use crate::{
     parse_response, uuid_v4, Client, Error, ErrorClass, ResponseError, SendEventOutput,
     TransportError, TransportErrorKind, ValidSendEvent,
@@ -56,8 +57,8 @@ pub struct Call {
     client: Client,
     event: ValidSendEvent,
     client_token: String,
-    invocation_id: HeaderValue,
-    body: Vec<u8>,
+    /// ASCII: hex digits and dashes.
+    invocation_id: [u8; 36],
     attempts: u32,
     last_retry_cost: Option<u32>,
 }
@@ -71,7 +72,7 @@ impl std::fmt::Debug for Call {
             .field("invocation_id", &self.invocation_id())
             .field("attempts", &self.attempts)
             .field("max_attempts", &self.max_attempts())
-            .field("body", &String::from_utf8_lossy(&self.body))
+            .field("body", &String::from_utf8_lossy(&self.body()))
             .finish_non_exhaustive()
     }
 }
@@ -87,15 +88,12 @@ impl Call {
             Some(given) => given.to_owned(),
             None => uuid_v4(a),
         };
-        let body = request_body(&event, Some(&client_token));
-        let invocation_id = HeaderValue::from_str(&uuid_v4(b))
-            .unwrap_or_else(|_| HeaderValue::from_static("00000000-0000-4000-8000-000000000000"));
+        let invocation_id = uuid_v4_bytes(b);
         Call {
             client,
             event,
             client_token,
             invocation_id,
-            body,
             attempts: 0,
             last_retry_cost: None,
         }
@@ -108,7 +106,7 @@ impl Call {
 
     /// The `amz-sdk-invocation-id` sent on every attempt.
     pub fn invocation_id(&self) -> &str {
-        self.invocation_id.to_str().unwrap_or_default()
+        std::str::from_utf8(&self.invocation_id).unwrap_or_default()
     }
 
     /// Attempts started so far.
@@ -126,17 +124,25 @@ impl Call {
         &self.event
     }
 
+    /// The request body. Written again for each attempt rather than kept
+    /// and copied: the same bytes every time (the client token is fixed), and
+    /// a call that succeeds at once, the usual case, writes it once.
+    fn body(&self) -> Vec<u8> {
+        request_body(&self.event, Some(&self.client_token))
+    }
+
     /// Starts the next attempt and gives its request: the same body and
     /// client token every time, with `amz-sdk-request: attempt=N; max=M`.
     pub fn next_request(&mut self) -> http::Request<Vec<u8>> {
         self.attempts = (self.attempts + 1).min(self.max_attempts());
-        let mut request = request_with_body(
-            &self.event,
-            self.client.config().endpoint(),
-            self.body.clone(),
-        );
+        let mut request =
+            request_with_body(&self.event, self.client.config().endpoint(), self.body());
         let headers = request.headers_mut();
-        headers.insert(INVOCATION_ID, self.invocation_id.clone());
+        // A fresh value per attempt (one small copy): cloning a kept one
+        // would allocate as well, to share it.
+        if let Ok(id) = HeaderValue::from_bytes(&self.invocation_id) {
+            headers.insert(INVOCATION_ID, id);
+        }
         if let Some(v) = sdk_request_value(self.attempts, self.max_attempts()) {
             headers.insert(SDK_REQUEST, v);
         }

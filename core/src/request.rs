@@ -3,7 +3,6 @@
 use std::fmt;
 
 use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
-use serde_core::Serialize;
 
 use crate::{Endpoint, ValidSendEvent};
 
@@ -16,38 +15,59 @@ pub const BEARER_HEADER: &str = "x-amz-bearer";
 /// [`BEARER_HEADER`] as a ready header name (a `&str` key is parsed on every use).
 const BEARER: HeaderName = HeaderName::from_static(BEARER_HEADER);
 
-/// The request body's members; unset ones are left out (never `null`).
-struct WireInput<'a> {
-    content_type: &'a str,
-    content: Option<&'a str>,
-    client_token: Option<&'a str>,
-}
+/// Headers on a request a [`Call`](crate::Call) sends: the four written
+/// here, `amz-sdk-invocation-id` and `amz-sdk-request`.
+const REQUEST_HEADERS: usize = 6;
 
-impl Serialize for WireInput<'_> {
-    fn serialize<S: serde_core::Serializer>(&self, serializer: S) -> Result<S::Ok, S::Error> {
-        use serde_core::ser::SerializeMap;
-        let set = [self.content, self.client_token];
-        let mut map = serializer.serialize_map(Some(1 + set.iter().flatten().count()))?;
-        map.serialize_entry("ContentType", self.content_type)?;
-        for (name, value) in ["Content", "ClientToken"].into_iter().zip(set) {
-            if let Some(value) = value {
-                map.serialize_entry(name, value)?;
-            }
-        }
-        map.end()
+/// Appends `s` as a JSON string, byte for byte what `serde_json` writes:
+/// text with nothing to escape (no `"`, `\\` or control character, the
+/// usual case) is copied as it stands; anything else goes through
+/// `serde_json`'s escaper.
+fn push_json_str(out: &mut Vec<u8>, s: &str) {
+    let plain = s
+        .bytes()
+        .fold(true, |ok, b| ok & (b >= 0x20) & (b != b'"') & (b != b'\\'));
+    if plain {
+        out.push(b'"');
+        out.extend_from_slice(s.as_bytes());
+        out.push(b'"');
+    } else {
+        // Writing a &str into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, s);
     }
 }
 
-/// The JSON body of a SendEvent request: only the members that are set.
+/// The JSON body of a SendEvent request: only the members that are set
+/// (never `null`), compact, in the order `ContentType`, `Content`, `ClientToken`.
+///
+/// ```
+/// use connect_participant_core::{request_body, SendEvent};
+///
+/// let event = SendEvent::read_receipt("tok", "msg-\"1\"").validate().unwrap();
+/// assert_eq!(
+///     request_body(&event, Some("ct-1")),
+///     br#"{"ContentType":"application/vnd.amazonaws.connect.event.message.read","Content":"{\"messageId\":\"msg-\\\"1\\\"\"}","ClientToken":"ct-1"}"#
+/// );
+/// ```
 pub fn request_body(event: &ValidSendEvent, client_token: Option<&str>) -> Vec<u8> {
     let e = event.event();
-    let wire = WireInput {
-        content_type: e.content_type().as_str(),
-        content: e.content(),
-        client_token,
-    };
-    // Serializing strings into a Vec cannot fail.
-    serde_json::to_vec(&wire).unwrap_or_default()
+    let content_type = e.content_type().as_str();
+    let content = e.content();
+    let len = content_type.len() + content.map_or(0, str::len) + client_token.map_or(0, str::len);
+    // 48 bytes of member names and punctuation; escapes may grow it.
+    let mut out = Vec::with_capacity(len + 48);
+    out.extend_from_slice(b"{\"ContentType\":");
+    push_json_str(&mut out, content_type);
+    if let Some(content) = content {
+        out.extend_from_slice(b",\"Content\":");
+        push_json_str(&mut out, content);
+    }
+    if let Some(client_token) = client_token {
+        out.extend_from_slice(b",\"ClientToken\":");
+        push_json_str(&mut out, client_token);
+    }
+    out.push(b'}');
+    out
 }
 
 /// Builds the request of one attempt: `POST {endpoint}/participant/event` with
@@ -88,6 +108,8 @@ pub(crate) fn request_with_body(
     let mut request = http::Request::new(Vec::new());
     *request.method_mut() = http::Method::POST;
     *request.uri_mut() = endpoint.event_uri().clone();
+    // Room for these four and the two a call adds, without growing.
+    *request.headers_mut() = http::HeaderMap::with_capacity(REQUEST_HEADERS);
     let headers = request.headers_mut();
     headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
     headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));

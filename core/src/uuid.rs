@@ -10,22 +10,24 @@
 /// let id = connect_participant_core::uuid_v4([0xff; 16]);
 /// assert_eq!(id, "ffffffff-ffff-4fff-bfff-ffffffffffff");
 /// ```
-pub fn uuid_v4(mut bytes: [u8; 16]) -> String {
+pub fn uuid_v4(bytes: [u8; 16]) -> String {
+    // Only ASCII hex digits and '-' are written.
+    String::from_utf8(uuid_v4_bytes(bytes).to_vec()).unwrap_or_default()
+}
+
+/// The same text as [`uuid_v4`], as ASCII bytes in a fixed buffer.
+pub(crate) fn uuid_v4_bytes(mut bytes: [u8; 16]) -> [u8; 36] {
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
     const HEX: &[u8; 16] = b"0123456789abcdef";
+    // Where each byte's two digits go: 8-4-4-4-12, the dashes between.
+    const AT: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
     let mut out = [b'-'; 36];
-    let mut at = 0;
-    for (i, b) in bytes.iter().enumerate() {
-        if matches!(i, 4 | 6 | 8 | 10) {
-            at += 1; // leave the '-'
-        }
+    for (b, at) in bytes.into_iter().zip(AT) {
         out[at] = HEX[usize::from(b >> 4)];
         out[at + 1] = HEX[usize::from(b & 0x0f)];
-        at += 2;
     }
-    // Only ASCII hex digits and '-' were written.
-    String::from_utf8(out.to_vec()).unwrap_or_default()
+    out
 }
 
 #[cfg(test)]

@@ -234,6 +234,22 @@ fn check_request(
         members.get("ContentType"),
         Some(&Value::from(case.content_type.as_str()))
     );
+    // Byte for byte: compact, members in this order, strings escaped as
+    // serde_json writes them.
+    let mut want = String::from("{");
+    for key in ["ContentType", "Content", "ClientToken"] {
+        if let Some(value) = members.get(key) {
+            if want.len() > 1 {
+                want.push(',');
+            }
+            want.push_str(&format!("\"{key}\":{value}"));
+        }
+    }
+    want.push('}');
+    prop_assert_eq!(
+        std::str::from_utf8(request.body()).ok(),
+        Some(want.as_str())
+    );
     match &case.content {
         ExpectContent::Absent => prop_assert!(!members.contains_key("Content")),
         ExpectContent::Exact(c) => {
