@@ -4,12 +4,12 @@ use std::time::Duration;
 
 use http::{HeaderName, HeaderValue};
 
-use crate::request::{request_body, request_with_body};
+use crate::request::{body_with_token, request_with_body};
 use crate::retry::{backoff, NO_RETRY_INCREMENT, RETRY_COST, RETRY_TIMEOUT_COST};
 use crate::uuid::uuid_v4_bytes;
 use crate::{
-    parse_response, uuid_v4, Client, Error, ErrorClass, ResponseError, SendEventOutput,
-    TransportError, TransportErrorKind, ValidSendEvent,
+    parse_response, Client, Error, ErrorClass, ResponseError, SendEventOutput, TransportError,
+    TransportErrorKind, ValidSendEvent,
 };
 
 /// The header with the per-call invocation id.
@@ -56,7 +56,9 @@ pub enum Next {
 pub struct Call {
     client: Client,
     event: ValidSendEvent,
-    client_token: String,
+    /// The client token when the caller gave none (ASCII); a given one is
+    /// read from the event.
+    generated_token: Option<[u8; 36]>,
     /// ASCII: hex digits and dashes.
     invocation_id: [u8; 36],
     attempts: u32,
@@ -68,7 +70,7 @@ impl std::fmt::Debug for Call {
         f.debug_struct("Call")
             .field("endpoint", self.client.config().endpoint())
             .field("content_type", self.event.event().content_type())
-            .field("client_token", &self.client_token)
+            .field("client_token", &self.client_token())
             .field("invocation_id", &self.invocation_id())
             .field("attempts", &self.attempts)
             .field("max_attempts", &self.max_attempts())
@@ -84,15 +86,15 @@ impl Call {
         a.copy_from_slice(token_bytes);
         let mut b = [0u8; 16];
         b.copy_from_slice(id_bytes);
-        let client_token = match event.event().client_token() {
-            Some(given) => given.to_owned(),
-            None => uuid_v4(a),
+        let generated_token = match event.event().client_token() {
+            Some(_) => None,
+            None => Some(uuid_v4_bytes(a)),
         };
         let invocation_id = uuid_v4_bytes(b);
         Call {
             client,
             event,
-            client_token,
+            generated_token,
             invocation_id,
             attempts: 0,
             last_retry_cost: None,
@@ -101,7 +103,10 @@ impl Call {
 
     /// The `ClientToken` sent on every attempt.
     pub fn client_token(&self) -> &str {
-        &self.client_token
+        match &self.generated_token {
+            Some(bytes) => std::str::from_utf8(bytes).unwrap_or_default(),
+            None => self.event.event().client_token().unwrap_or_default(),
+        }
     }
 
     /// The `amz-sdk-invocation-id` sent on every attempt.
@@ -128,7 +133,16 @@ impl Call {
     /// and copied: the same bytes every time (the client token is fixed), and
     /// a call that succeeds at once, the usual case, writes it once.
     fn body(&self) -> Vec<u8> {
-        request_body(&self.event, Some(&self.client_token))
+        let token = match &self.generated_token {
+            Some(bytes) => bytes.as_slice(),
+            None => self
+                .event
+                .event()
+                .client_token()
+                .unwrap_or_default()
+                .as_bytes(),
+        };
+        body_with_token(&self.event, Some(token))
     }
 
     /// Starts the next attempt and gives its request: the same body and

@@ -51,6 +51,7 @@
 mod call;
 mod client;
 mod config;
+mod content_length;
 mod content_type;
 mod endpoint;
 mod error;

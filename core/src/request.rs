@@ -4,6 +4,7 @@ use std::fmt;
 
 use http::header::{HeaderName, HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
 
+use crate::content_length::content_length;
 use crate::{Endpoint, ValidSendEvent};
 
 /// The `user-agent` this crate sends: its name and version.
@@ -15,25 +16,32 @@ pub const BEARER_HEADER: &str = "x-amz-bearer";
 /// [`BEARER_HEADER`] as a ready header name (a `&str` key is parsed on every use).
 const BEARER: HeaderName = HeaderName::from_static(BEARER_HEADER);
 
-/// Headers on a request a [`Call`](crate::Call) sends: the four written
-/// here, `amz-sdk-invocation-id` and `amz-sdk-request`.
-const REQUEST_HEADERS: usize = 6;
+/// Room for the headers of a request a [`Call`](crate::Call) sends: the four
+/// written here, `amz-sdk-invocation-id`, `amz-sdk-request`, and the `host`
+/// that HTTP/1.1 clients add (hyper-util inserts it into the map; with room
+/// for only six, that seventh header grows and rehashes it on every call).
+const REQUEST_HEADERS: usize = 7;
 
-/// Appends `s` as a JSON string, byte for byte what `serde_json` writes:
+/// Header values checked once, at compile time.
+const JSON: HeaderValue = HeaderValue::from_static("application/json");
+const AGENT: HeaderValue = HeaderValue::from_static(USER_AGENT_VALUE);
+
+/// Appends the UTF-8 text `s` as a JSON string, byte for byte what `serde_json` writes:
 /// text with nothing to escape (no `"`, `\\` or control character, the
 /// usual case) is copied as it stands; anything else goes through
 /// `serde_json`'s escaper.
-fn push_json_str(out: &mut Vec<u8>, s: &str) {
+fn push_json_str(out: &mut Vec<u8>, s: &[u8]) {
     let plain = s
-        .bytes()
-        .fold(true, |ok, b| ok & (b >= 0x20) & (b != b'"') & (b != b'\\'));
+        .iter()
+        .fold(true, |ok, &b| ok & (b >= 0x20) & (b != b'"') & (b != b'\\'));
     if plain {
         out.push(b'"');
-        out.extend_from_slice(s.as_bytes());
+        out.extend_from_slice(s);
         out.push(b'"');
     } else {
-        // Writing a &str into a Vec cannot fail.
-        let _ = serde_json::to_writer(&mut *out, s);
+        // Every caller passes UTF-8 (a `&str`'s bytes or ASCII), so the
+        // lossy read borrows; writing a &str into a Vec cannot fail.
+        let _ = serde_json::to_writer(&mut *out, &String::from_utf8_lossy(s));
     }
 }
 
@@ -50,17 +58,24 @@ fn push_json_str(out: &mut Vec<u8>, s: &str) {
 /// );
 /// ```
 pub fn request_body(event: &ValidSendEvent, client_token: Option<&str>) -> Vec<u8> {
+    body_with_token(event, client_token.map(str::as_bytes))
+}
+
+/// [`request_body`] with the client token as UTF-8 bytes (a generated
+/// token is ASCII and never becomes a `str`).
+pub(crate) fn body_with_token(event: &ValidSendEvent, client_token: Option<&[u8]>) -> Vec<u8> {
     let e = event.event();
     let content_type = e.content_type().as_str();
     let content = e.content();
-    let len = content_type.len() + content.map_or(0, str::len) + client_token.map_or(0, str::len);
+    let len =
+        content_type.len() + content.map_or(0, str::len) + client_token.map_or(0, <[u8]>::len);
     // 48 bytes of member names and punctuation; escapes may grow it.
     let mut out = Vec::with_capacity(len + 48);
     out.extend_from_slice(b"{\"ContentType\":");
-    push_json_str(&mut out, content_type);
+    push_json_str(&mut out, content_type.as_bytes());
     if let Some(content) = content {
         out.extend_from_slice(b",\"Content\":");
-        push_json_str(&mut out, content);
+        push_json_str(&mut out, content.as_bytes());
     }
     if let Some(client_token) = client_token {
         out.extend_from_slice(b",\"ClientToken\":");
@@ -108,12 +123,11 @@ pub(crate) fn request_with_body(
     let mut request = http::Request::new(Vec::new());
     *request.method_mut() = http::Method::POST;
     *request.uri_mut() = endpoint.event_uri().clone();
-    // Room for these four and the two a call adds, without growing.
     *request.headers_mut() = http::HeaderMap::with_capacity(REQUEST_HEADERS);
     let headers = request.headers_mut();
-    headers.insert(CONTENT_TYPE, HeaderValue::from_static("application/json"));
-    headers.insert(CONTENT_LENGTH, HeaderValue::from(body.len()));
-    headers.insert(USER_AGENT, HeaderValue::from_static(USER_AGENT_VALUE));
+    headers.insert(CONTENT_TYPE, JSON);
+    headers.insert(CONTENT_LENGTH, content_length(body.len()));
+    headers.insert(USER_AGENT, AGENT);
     // Validation guarantees a header-safe token; an impossible failure
     // leaves the header out, and the service then refuses the call.
     if let Ok(mut token) = HeaderValue::from_str(event.event().connection_token().expose()) {

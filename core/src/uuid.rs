@@ -19,13 +19,27 @@ pub fn uuid_v4(bytes: [u8; 16]) -> String {
 pub(crate) fn uuid_v4_bytes(mut bytes: [u8; 16]) -> [u8; 36] {
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    const HEX: &[u8; 16] = b"0123456789abcdef";
     // Where each byte's two digits go: 8-4-4-4-12, the dashes between.
     const AT: [usize; 16] = [0, 2, 4, 6, 9, 11, 14, 16, 19, 21, 24, 26, 28, 30, 32, 34];
     let mut out = [b'-'; 36];
     for (b, at) in bytes.into_iter().zip(AT) {
-        out[at] = HEX[usize::from(b >> 4)];
-        out[at + 1] = HEX[usize::from(b & 0x0f)];
+        let [hi, lo] = HEX_PAIRS[usize::from(b)];
+        out[at] = hi;
+        out[at + 1] = lo;
+    }
+    out
+}
+
+/// Each byte's two lower-case hex digits.
+static HEX_PAIRS: [[u8; 2]; 256] = hex_pairs();
+
+const fn hex_pairs() -> [[u8; 2]; 256] {
+    const HEX: &[u8; 16] = b"0123456789abcdef";
+    let mut out = [[0u8; 2]; 256];
+    let mut b = 0;
+    while b < 256 {
+        out[b] = [HEX[b >> 4], HEX[b & 0x0f]];
+        b += 1;
     }
     out
 }
@@ -33,6 +47,21 @@ pub(crate) fn uuid_v4_bytes(mut bytes: [u8; 16]) -> [u8; 36] {
 #[cfg(test)]
 mod tests {
     use super::uuid_v4;
+
+    #[test]
+    fn every_byte_value_gives_its_two_digits() {
+        for b in 0..=255u8 {
+            let id = uuid_v4([b; 16]);
+            let hex = format!("{b:02x}");
+            let want = format!(
+                "{h}{h}{h}{h}-{h}{h}-4{v}{h}-{w:x}{v}{h}-{h}{h}{h}{h}{h}{h}",
+                h = hex,
+                v = &hex[1..],
+                w = (b >> 4 & 0x3) | 0x8,
+            );
+            assert_eq!(id, want, "{b:#04x}");
+        }
+    }
 
     #[test]
     fn sets_version_and_variant() {
