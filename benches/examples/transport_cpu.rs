@@ -6,12 +6,17 @@
 //! cd benches && cargo run --release --example transport_cpu -- [--calls N] [--rounds R] [--concurrency 1,16,64] [--only ureq-client,...]
 //! ```
 //!
-//! Each round runs every contender once, in turn, on the same warmed pools;
-//! the table gives the median over rounds of the wall time per call
-//! (elapsed / calls) and of the CPU time per call (user + system of this
-//! process, all threads: the client library, Tokio or the worker threads,
-//! and the kernel's share of loopback TCP on the client side), and each
-//! client's ratios to its floor. Prints a markdown table on stdout.
+//! Each round runs every contender once, on the same warmed pools, each
+//! client right beside its floor (client first in even rounds, floor first in
+//! odd ones). The table gives the median over rounds of the wall time per
+//! call (elapsed / calls) and of the CPU time per call (user + system of this
+//! process, all threads: the client library, Tokio or the worker threads, and
+//! the kernel's share of loopback TCP on the client side). A client's ratios
+//! to its floor are taken **per round** (the two ran seconds apart) and the
+//! table gives their median and quartiles: on a shared machine the load
+//! drifts over a run, and a ratio of two medians taken at different moments
+//! carries that drift. Many short rounds beat few long ones. Prints a
+//! markdown table on stdout.
 
 use std::io::{BufRead, BufReader};
 use std::process::{Child, Command, Stdio};
@@ -34,8 +39,8 @@ struct Args {
 
 fn parse_args() -> Result<Option<Args>, String> {
     let mut args = Args {
-        calls: 10_000,
-        rounds: 3,
+        calls: 4_000,
+        rounds: 15,
         concurrency: vec![1, 16, 64],
         only: Contender::ALL.to_vec(),
     };
@@ -84,9 +89,24 @@ fn spawn_server() -> (Child, String) {
     (child, line.trim().to_owned())
 }
 
+/// A contender's place in [`Contender::ALL`].
+fn index(which: Contender) -> usize {
+    Contender::ALL.iter().position(|c| *c == which).unwrap_or(0)
+}
+
 fn median(mut xs: Vec<f64>) -> f64 {
     xs.sort_by(f64::total_cmp);
     xs[xs.len() / 2]
+}
+
+/// First quartile, median, third quartile (nearest rank).
+fn quartiles(mut xs: Vec<f64>) -> (f64, f64, f64) {
+    if xs.is_empty() {
+        return (f64::NAN, f64::NAN, f64::NAN);
+    }
+    xs.sort_by(f64::total_cmp);
+    let at = |q: f64| xs[((xs.len() - 1) as f64 * q).round() as usize];
+    (at(0.25), at(0.5), at(0.75))
 }
 
 fn median_or_nan(xs: Vec<f64>) -> f64 {
@@ -112,7 +132,7 @@ fn main() {
     contenders.check(&rt);
 
     println!(
-        "| in flight | contender | calls/s | wall/call | CPU/call | p50 | p99 | wall vs floor | CPU vs floor |"
+        "| in flight | contender | calls/s | wall/call | CPU/call | p50 | p99 | wall vs floor [quartiles] | CPU vs floor [quartiles] |"
     );
     println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
     for &concurrency in &args.concurrency {
@@ -124,11 +144,18 @@ fn main() {
         let mut cpu = vec![Vec::new(); Contender::ALL.len()];
         let mut p50 = vec![Vec::new(); Contender::ALL.len()];
         let mut p99 = vec![Vec::new(); Contender::ALL.len()];
-        for _ in 0..args.rounds {
-            for (i, which) in Contender::ALL.into_iter().enumerate() {
+        for round in 0..args.rounds {
+            // Each client beside its floor; which goes first alternates.
+            let mut order = Contender::ALL.to_vec();
+            if round % 2 == 1 {
+                order.swap(0, 1);
+                order.swap(2, 3);
+            }
+            for which in order {
                 if !args.only.contains(&which) {
                     continue;
                 }
+                let i = index(which);
                 let load = Load::new(concurrency, args.calls)
                     .recorded()
                     .time_limit(Duration::from_secs(120));
@@ -143,25 +170,28 @@ fn main() {
                 p99[i].push(run.percentile(99.0).unwrap_or_default().as_secs_f64() * 1e6);
             }
         }
-        let wall: Vec<f64> = wall.into_iter().map(median_or_nan).collect();
-        let cpu: Vec<f64> = cpu.into_iter().map(median_or_nan).collect();
-        for (i, which) in Contender::ALL.into_iter().enumerate() {
+        for which in Contender::ALL {
             if !args.only.contains(&which) {
                 continue;
             }
-            let f = Contender::ALL
-                .iter()
-                .position(|c| *c == which.floor())
-                .unwrap_or(i);
+            let (i, f) = (index(which), index(which.floor()));
+            let ratios = |xs: &[Vec<f64>]| -> String {
+                if xs[f].len() != xs[i].len() {
+                    return "(floor not run)".to_owned();
+                }
+                let per_round: Vec<f64> = xs[i].iter().zip(&xs[f]).map(|(c, f)| c / f).collect();
+                let (q1, q2, q3) = quartiles(per_round);
+                format!("{q2:.2}x [{q1:.2}-{q3:.2}]")
+            };
             println!(
-                "| {concurrency} | `{which}` | {:.0} | {:.1} µs | {:.1} µs | {:.1} µs | {:.1} µs | {:.2}x | {:.2}x |",
-                1e6 / wall[i],
-                wall[i],
-                cpu[i],
-                median(p50[i].clone()),
-                median(p99[i].clone()),
-                wall[i] / wall[f],
-                cpu[i] / cpu[f],
+                "| {concurrency} | `{which}` | {:.0} | {:.1} µs | {:.1} µs | {:.1} µs | {:.1} µs | {} | {} |",
+                1e6 / median_or_nan(wall[i].clone()),
+                median_or_nan(wall[i].clone()),
+                median_or_nan(cpu[i].clone()),
+                median_or_nan(p50[i].clone()),
+                median_or_nan(p99[i].clone()),
+                ratios(&wall),
+                ratios(&cpu),
             );
         }
     }

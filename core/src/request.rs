@@ -123,8 +123,8 @@ pub(crate) fn request_with_body(
     let mut request = http::Request::new(Vec::new());
     *request.method_mut() = http::Method::POST;
     *request.uri_mut() = endpoint.event_uri().clone();
-    *request.headers_mut() = http::HeaderMap::with_capacity(REQUEST_HEADERS);
     let headers = request.headers_mut();
+    headers.reserve(REQUEST_HEADERS);
     headers.insert(CONTENT_TYPE, JSON);
     headers.insert(CONTENT_LENGTH, content_length(body.len()));
     headers.insert(USER_AGENT, AGENT);
