@@ -4,8 +4,8 @@
 #
 #   benches/peers/run.sh            # everything; writes benches/peers/results.md
 #
-# Environment: CALLS (measured calls per row, default 20000), ROUNDS (rounds of
-# every row, default 3; the table gives medians), SKIP_COST=1 (no clean builds),
+# Environment: CALLS (measured calls per row, default 10000), ROUNDS (rounds of
+# every row, default 5; the table gives medians), SKIP_COST=1 (no clean builds),
 # SKIP_LOAD=1 (no load rows), COST (programs to build, default "core ureq hyper
 # sdk"; the SDK row is the reference for the ratios), OUT (default
 # benches/peers/results.md).
@@ -23,8 +23,8 @@ set -euo pipefail
 cd "$(dirname "$0")"
 PEERS_DIR=$(pwd)
 export CARGO_TERM_COLOR=never
-CALLS=${CALLS:-20000}
-ROUNDS=${ROUNDS:-3}
+CALLS=${CALLS:-10000}
+ROUNDS=${ROUNDS:-5}
 OUT=${OUT:-$PEERS_DIR/results.md}
 TARGET=${CARGO_TARGET_DIR:-$PEERS_DIR/target}
 WORK=$(mktemp -d)
@@ -53,10 +53,16 @@ for _ in $(seq 50); do [ -s "$WORK/url" ] && break; sleep 0.1; done
 URL=$(head -1 "$WORK/url")
 log "server at $URL (pid $SERVER_PID)"
 
-CLIENTS="sdk hyper-client ureq-client hyper-floor ureq-floor"
+# Each client right beside its floor, the floor first in every other round:
+# the report takes each ratio within one round (see `paired` in src/main.rs).
 : >"$WORK/rows.tsv"
 if [ "${SKIP_LOAD:-}" != 1 ]; then
   for round in $(seq "$ROUNDS"); do
+    if [ $((round % 2)) = 1 ]; then
+      CLIENTS="sdk hyper-client hyper-floor ureq-client ureq-floor"
+    else
+      CLIENTS="sdk hyper-floor hyper-client ureq-floor ureq-client"
+    fi
     for k in 1 16 64; do
       for client in $CLIENTS; do
         log "round $round/$ROUNDS: $client, $k in flight, $CALLS calls"
@@ -128,9 +134,11 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
     echo
     echo "Each row: $CALLS calls of a typing event over loopback HTTP/1.1 keep-alive after"
     echo "a warm-up, in its own process; medians of $ROUNDS rounds. \`vs SDK\` is calls/s"
-    echo "against the SDK's at the same concurrency (goal >= 2x); \`wall/call vs floor\` is"
-    echo "a client's time per call against its raw floor (goal <= 1.1x). CPU/call is"
-    echo "user + system time of the client process over the measured calls."
+    echo "against the SDK's at the same concurrency (goal >= 2x); \`wall/call vs floor\` and"
+    echo "\`CPU/call vs floor\` are a client's time per call against its raw floor (goal <= 1.1x)."
+    echo "Every ratio is the median of per-round ratios (a client and its floor run one"
+    echo "after the other in each round). CPU/call is user + system time of the client"
+    echo "process over the measured calls."
     echo
     "$PEERS" report "$WORK/rows.tsv"
   fi

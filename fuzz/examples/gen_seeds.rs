@@ -87,6 +87,14 @@ fn responses() {
                 .body(r#"{"Id":"ev-1","AbsoluteTime":"2019-11-08T02:41:28.172Z"}"#),
         ),
         ("ok-empty", r(200)),
+        // The plain fast path's shape and its near misses.
+        ("ok-plain-reversed", r(200).body(r#"{"AbsoluteTime":"t","Id":"é"}"#)),
+        ("ok-plain-empty", r(200).body(r#"{"Id":"","AbsoluteTime":""}"#)),
+        ("plain-escape", r(200).body(r#"{"Id":"a\u0041","AbsoluteTime":"t"}"#)),
+        ("plain-control", r(200).body(b"{\"Id\":\"a\x01\",\"AbsoluteTime\":\"t\"}".to_vec())),
+        ("plain-invalid-utf8", r(200).body(b"{\"Id\":\"\xff\",\"AbsoluteTime\":\"t\"}".to_vec())),
+        ("plain-repeated", r(200).body(r#"{"Id":"a","AbsoluteTime":"t","Id":"b"}"#)),
+
         ("ok-whitespace", r(200).body(" \n\t\r")),
         (
             "ok-nulls-unknown",

@@ -214,28 +214,33 @@ fn report(file: &str) {
         r.cpu.push(num(cpu));
         r.rss.push(num(rss));
     }
-    println!("| in flight | client | calls/s | vs SDK | wall/call vs floor | p50 | p99 | CPU/call | peak RSS | rounds (calls, failures) |");
-    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|---|");
-    let rate = |rows: &BTreeMap<(usize, usize), Rounds>, k, name: &str| {
+    println!("| in flight | client | calls/s | vs SDK | wall/call vs floor | CPU/call vs floor | p50 | p99 | CPU/call | peak RSS | rounds (calls, failures) |");
+    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|---|");
+    let get = |k, name: &str| {
         let order = ORDER.iter().position(|c| *c == name).unwrap_or(0);
-        rows.get(&(k, order)).map(|r| median(&r.rate))
+        rows.get(&(k, order))
     };
     for (&(k, order), r) in &rows {
         let name = ORDER[order];
         let this = median(&r.rate);
-        let vs_sdk = match rate(&rows, k, "sdk") {
-            Some(sdk) if name != "sdk" => format!("{:.2}x", this / sdk),
+        let vs_sdk = match get(k, "sdk") {
+            Some(sdk) if name != "sdk" => format!("{:.2}x", paired(&r.rate, &sdk.rate)),
             _ => "1.00x".to_owned(),
         };
         let floor = match name {
-            "hyper-client" => rate(&rows, k, "hyper-floor"),
-            "ureq-client" => rate(&rows, k, "ureq-floor"),
+            "hyper-client" => get(k, "hyper-floor"),
+            "ureq-client" => get(k, "ureq-floor"),
             _ => None,
         };
         // Wall time per call is the inverse of the rate.
-        let vs_floor = floor.map_or("".to_owned(), |f| format!("{:.2}x", f / this));
+        let (vs_floor, cpu_vs_floor) = floor.map_or((String::new(), String::new()), |f| {
+            (
+                format!("{:.2}x", paired(&f.rate, &r.rate)),
+                format!("{:.2}x", paired(&r.cpu, &f.cpu)),
+            )
+        });
         println!(
-            "| {k} | `{name}` | {this:.0} | {vs_sdk} | {vs_floor} | {:.0} µs | {:.0} µs | {:.1} µs | {:.1} MiB | {} ({}, {}) |",
+            "| {k} | `{name}` | {this:.0} | {vs_sdk} | {vs_floor} | {cpu_vs_floor} | {:.0} µs | {:.0} µs | {:.1} µs | {:.1} MiB | {} ({}, {}) |",
             median(&r.p50),
             median(&r.p99),
             median(&r.cpu),
@@ -245,4 +250,15 @@ fn report(file: &str) {
             r.failures,
         );
     }
+}
+
+/// The median over rounds of `a[i] / b[i]`: each ratio from two rows of the
+/// same round, run one after the other, so that the machine's load drifting
+/// over the run does not enter it. NaN if the two did not run equally often.
+fn paired(a: &[f64], b: &[f64]) -> f64 {
+    if a.len() != b.len() {
+        return f64::NAN;
+    }
+    let ratios: Vec<f64> = a.iter().zip(b).map(|(x, y)| x / y).collect();
+    median(&ratios)
 }
