@@ -3,7 +3,7 @@
 # valgrind's callgrind: a figure that does not move with the machine's load,
 # beside transport_cpu's CPU time (which does).
 #
-#   benches/instructions.sh            # all four contenders, sequential calls
+#   benches/instructions.sh            # all six contenders, sequential calls
 #
 # Each contender runs twice in `examples/transport_cpu` (2,000 and 6,000
 # calls, each after a warm-up of a tenth as many), the loopback server in a
@@ -26,16 +26,18 @@ total() { # contender calls -> instructions of the whole client process
 }
 
 declare -A per_call
-for c in ureq-client ureq-floor hyper-client hyper-floor; do
+ALL="ureq-client ureq-floor ureq-core-floor hyper-client hyper-floor hyper-core-floor"
+for c in $ALL; do
   small=$(total "$c" 2000)
   large=$(total "$c" 6000)
   per_call[$c]=$(( (large - small) / 4400 ))
   echo "==> $c: ${per_call[$c]} instructions a call" >&2
 done
-echo "| contender | user-space instructions a call | vs floor |"
-echo "|---|---:|---:|"
-for c in ureq-client ureq-floor hyper-client hyper-floor; do
-  floor=${c%-*}-floor
-  awk -v c="$c" -v n="${per_call[$c]}" -v f="${per_call[$floor]}" \
-    'BEGIN { printf "| `%s` | %d | %.2fx |\n", c, n, n / f }'
+echo "| contender | user-space instructions a call | vs floor | vs core floor |"
+echo "|---|---:|---:|---:|"
+for c in $ALL; do
+  floor=${c%%-*}-floor
+  core=${c%%-*}-core-floor
+  awk -v c="$c" -v n="${per_call[$c]}" -v f="${per_call[$floor]}" -v k="${per_call[$core]}" \
+    'BEGIN { printf "| `%s` | %d | %.2fx | %.2fx |\n", c, n, n / f, n / k }'
 done

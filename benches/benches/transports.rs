@@ -1,9 +1,9 @@
-//! Our two clients beside the raw floor, over loopback HTTP/1.1 keep-alive.
+//! Our two clients beside the raw floor and the core floor, over loopback
+//! HTTP/1.1 keep-alive.
 //!
 //! Groups `sequential`, `concurrent_16` and `concurrent_64`; in each, the
 //! wall time per call (elapsed / calls, so at 16 or 64 in flight it is the
-//! inverse of the throughput) of `ureq-client`, `ureq-floor`, `hyper-client`
-//! and `hyper-floor` (see `src/contenders.rs`). The goal is each client
+//! inverse of the throughput) of each contender in `src/contenders.rs`. The goal is each client
 //! within 1.1x of its floor. Run: `cd benches && cargo bench --bench transports`.
 //! CPU time per call: `cargo run --release --example transport_cpu`.
 

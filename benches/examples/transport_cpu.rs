@@ -1,5 +1,5 @@
-//! CPU time per call of our clients and the raw floor (the same four
-//! contenders as `benches/transports.rs`), with the loopback server in a child
+//! CPU time per call of our clients, the raw floor and the core floor (the same
+//! six contenders as `benches/transports.rs`), with the loopback server in a child
 //! process so that `getrusage(RUSAGE_SELF)` counts the client side alone.
 //!
 //! ```sh
@@ -7,8 +7,8 @@
 //! ```
 //!
 //! Each round runs every contender once, on the same warmed pools, each
-//! client right beside its floor (client first in even rounds, floor first in
-//! odd ones). The table gives the median over rounds of the wall time per
+//! client right beside its raw floor and its core floor (which of the three
+//! goes first rotates from round to round). The table gives the median over rounds of the wall time per
 //! call (elapsed / calls) and of the CPU time per call (user + system of this
 //! process, all threads: the client library, Tokio or the worker threads, and
 //! the kernel's share of loopback TCP on the client side). A client's ratios
@@ -132,9 +132,9 @@ fn main() {
     contenders.check(&rt);
 
     println!(
-        "| in flight | contender | calls/s | wall/call | CPU/call | p50 | p99 | wall vs floor [quartiles] | CPU vs floor [quartiles] |"
+        "| in flight | contender | calls/s | wall/call | CPU/call | p50 | p99 | wall vs floor [quartiles] | CPU vs floor [quartiles] | CPU vs core floor [quartiles] |"
     );
-    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|");
+    println!("|---:|---|---:|---:|---:|---:|---:|---:|---:|---:|");
     for &concurrency in &args.concurrency {
         // Warm every pool at this concurrency first.
         for &which in &args.only {
@@ -145,11 +145,13 @@ fn main() {
         let mut p50 = vec![Vec::new(); Contender::ALL.len()];
         let mut p99 = vec![Vec::new(); Contender::ALL.len()];
         for round in 0..args.rounds {
-            // Each client beside its floor; which goes first alternates.
-            let mut order = Contender::ALL.to_vec();
-            if round % 2 == 1 {
-                order.swap(0, 1);
-                order.swap(2, 3);
+            // Each client beside its two floors; which goes first rotates.
+            let mut order = Vec::new();
+            for group in Contender::ALL.chunks(3) {
+                let mut group = group.to_vec();
+                let turn = round % group.len();
+                group.rotate_left(turn);
+                order.extend(group);
             }
             for which in order {
                 if !args.only.contains(&which) {
@@ -174,24 +176,33 @@ fn main() {
             if !args.only.contains(&which) {
                 continue;
             }
-            let (i, f) = (index(which), index(which.floor()));
-            let ratios = |xs: &[Vec<f64>]| -> String {
+            let i = index(which);
+            let ratios = |xs: &[Vec<f64>], f: usize| -> String {
+                if f == i {
+                    return String::new();
+                }
                 if xs[f].len() != xs[i].len() {
-                    return "(floor not run)".to_owned();
+                    return "(not run)".to_owned();
                 }
                 let per_round: Vec<f64> = xs[i].iter().zip(&xs[f]).map(|(c, f)| c / f).collect();
                 let (q1, q2, q3) = quartiles(per_round);
                 format!("{q2:.2}x [{q1:.2}-{q3:.2}]")
             };
+            let (floor, core_floor) = (index(which.floor()), index(which.core_floor()));
             println!(
-                "| {concurrency} | `{which}` | {:.0} | {:.1} µs | {:.1} µs | {:.1} µs | {:.1} µs | {} | {} |",
+                "| {concurrency} | `{which}` | {:.0} | {:.1} µs | {:.1} µs | {:.1} µs | {:.1} µs | {} | {} | {} |",
                 1e6 / median_or_nan(wall[i].clone()),
                 median_or_nan(wall[i].clone()),
                 median_or_nan(cpu[i].clone()),
                 median_or_nan(p50[i].clone()),
                 median_or_nan(p99[i].clone()),
-                ratios(&wall),
-                ratios(&cpu),
+                ratios(&wall, floor),
+                ratios(&cpu, floor),
+                if which.floor() == which || which.core_floor() == which {
+                    String::new()
+                } else {
+                    ratios(&cpu, core_floor)
+                },
             );
         }
     }

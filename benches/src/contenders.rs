@@ -1,6 +1,7 @@
-//! The four clients the transport benchmarks compare, each sending the same
+//! The clients the transport benchmarks compare, each sending the same
 //! typing event to the loopback server: our blocking client (ureq), our
-//! async client (hyper), and the raw floor under each ([`crate::floor`]).
+//! async client (hyper), the raw floor under each, and the core floor under
+//! each (the core's per-call work over the bare agent; [`crate::floor`]).
 
 use std::fmt;
 use std::sync::Arc;
@@ -23,24 +24,33 @@ pub enum Contender {
     HyperClient,
     /// The prebuilt request over bare hyper-util, tasks sharing one client.
     HyperFloor,
+    /// The core's per-call work around bare `ureq::Agent::run`.
+    UreqCoreFloor,
+    /// The core's per-call work around bare hyper-util.
+    HyperCoreFloor,
 }
 
 impl Contender {
-    /// All four, each client before its floor.
-    pub const ALL: [Contender; 4] = [
+    /// All six: per transport, the client, its raw floor, its core floor.
+    pub const ALL: [Contender; 6] = [
         Contender::UreqClient,
         Contender::UreqFloor,
+        Contender::UreqCoreFloor,
         Contender::HyperClient,
         Contender::HyperFloor,
+        Contender::HyperCoreFloor,
     ];
 
-    /// A short name: `ureq-client`, `ureq-floor`, `hyper-client`, `hyper-floor`.
+    /// A short name: `ureq-client`, `ureq-floor`, `ureq-core-floor`,
+    /// `hyper-client`, `hyper-floor`, `hyper-core-floor`.
     pub fn name(self) -> &'static str {
         match self {
             Contender::UreqClient => "ureq-client",
             Contender::UreqFloor => "ureq-floor",
             Contender::HyperClient => "hyper-client",
             Contender::HyperFloor => "hyper-floor",
+            Contender::UreqCoreFloor => "ureq-core-floor",
+            Contender::HyperCoreFloor => "hyper-core-floor",
         }
     }
 
@@ -49,11 +59,23 @@ impl Contender {
         Contender::ALL.into_iter().find(|c| c.name() == name)
     }
 
-    /// The floor a client is compared with (itself for a floor).
+    /// The raw floor of this contender's transport.
     pub fn floor(self) -> Contender {
         match self {
-            Contender::UreqClient | Contender::UreqFloor => Contender::UreqFloor,
-            Contender::HyperClient | Contender::HyperFloor => Contender::HyperFloor,
+            Contender::UreqClient | Contender::UreqFloor | Contender::UreqCoreFloor => {
+                Contender::UreqFloor
+            }
+            Contender::HyperClient | Contender::HyperFloor | Contender::HyperCoreFloor => {
+                Contender::HyperFloor
+            }
+        }
+    }
+
+    /// The core floor of this contender's transport.
+    pub fn core_floor(self) -> Contender {
+        match self.floor() {
+            Contender::UreqFloor => Contender::UreqCoreFloor,
+            _ => Contender::HyperCoreFloor,
         }
     }
 }
@@ -93,7 +115,7 @@ pub struct Contenders {
 }
 
 impl Contenders {
-    /// All four, for the server at `url` (`http://127.0.0.1:PORT`).
+    /// All of them, for the server at `url` (`http://127.0.0.1:PORT`).
     pub fn new(url: &str, rt: &Runtime) -> Contenders {
         Contenders::only(url, &Contender::ALL, rt)
     }
@@ -109,13 +131,17 @@ impl Contenders {
                     c.ureq_client =
                         Some(connect_participant_ureq::Client::new(config()).expect("ureq client"))
                 }
-                Contender::UreqFloor => c.ureq_floor = Some(Arc::new(UreqFloor::new(url))),
+                Contender::UreqFloor | Contender::UreqCoreFloor => {
+                    c.ureq_floor = Some(Arc::new(UreqFloor::new(url)))
+                }
                 Contender::HyperClient => {
                     c.hyper_client = Some(Arc::new(
                         connect_participant_hyper::Client::new(config()).expect("hyper client"),
                     ))
                 }
-                Contender::HyperFloor => c.hyper_floor = Some(Arc::new(HyperFloor::new(url))),
+                Contender::HyperFloor | Contender::HyperCoreFloor => {
+                    c.hyper_floor = Some(Arc::new(HyperFloor::new(url)))
+                }
             }
         }
         c
@@ -156,6 +182,17 @@ impl Contenders {
                     async move { floor.call().await }
                 }))
             }
+            Contender::UreqCoreFloor => {
+                let floor = self.ureq_floor.as_ref().unwrap_or_else(|| missing(which));
+                load::blocking(load, || floor.core_call())
+            }
+            Contender::HyperCoreFloor => {
+                let floor = self.hyper_floor.clone().unwrap_or_else(|| missing(which));
+                rt.block_on(load::tasks(load, move || {
+                    let floor = floor.clone();
+                    async move { floor.core_call().await }
+                }))
+            }
         }
     }
 
@@ -164,7 +201,9 @@ impl Contenders {
         let built = [
             self.ureq_client.is_some(),
             self.ureq_floor.is_some(),
+            self.ureq_floor.is_some(),
             self.hyper_client.is_some(),
+            self.hyper_floor.is_some(),
             self.hyper_floor.is_some(),
         ];
         for (which, _) in Contender::ALL.into_iter().zip(built).filter(|(_, b)| *b) {

@@ -2,9 +2,15 @@
 //! sent as is with bare `ureq` and bare `hyper-util`, the body read whole.
 //! No validation, no parsing, no retries, no timeouts: the least any client
 //! over these libraries can do.
+//!
+//! And the **core floor** over the same agents: per call, the core's own
+//! work (validate the event, build the request, parse the answer into an
+//! output, the retry bookkeeping) around the bare send, with fixed bytes for
+//! the client token and invocation id, no OS randomness and no timeout. Our
+//! clients against it show what the transports add to the core.
 
 use bytes::Bytes;
-use connect_participant_core::{http, Client, Config, SendEvent};
+use connect_participant_core::{http, Client, Config, Next, SendEvent};
 use http_body_util::{BodyExt, Full};
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::TokioExecutor;
@@ -16,7 +22,7 @@ use crate::CONNECTION_TOKEN;
 /// clients build it (method, URI, every header, body); only the client token
 /// and invocation id differ from call to call in our clients (same lengths).
 pub fn prebuilt_request(url: &str) -> http::Request<Vec<u8>> {
-    let client = Client::new(Config::for_endpoint(url).expect("loopback endpoint"));
+    let client = core_client(url);
     let mut call = client
         .start(SendEvent::typing(CONNECTION_TOKEN), [7; 32])
         .expect("valid event");
@@ -33,6 +39,7 @@ pub struct UreqFloor {
     agent: ureq::Agent,
     parts: http::request::Parts,
     body: Vec<u8>,
+    core: Client,
 }
 
 impl UreqFloor {
@@ -57,7 +64,12 @@ impl UreqFloor {
     /// For the server at `url` with this agent.
     pub fn with_agent(url: &str, agent: ureq::Agent) -> UreqFloor {
         let (parts, body) = prebuilt_request(url).into_parts();
-        UreqFloor { agent, parts, body }
+        UreqFloor {
+            agent,
+            parts,
+            body,
+            core: core_client(url),
+        }
     }
 
     /// One call: send, read the body to a `Vec`. True on a 200.
@@ -72,6 +84,23 @@ impl UreqFloor {
             Err(_) => false,
         }
     }
+    /// One call of the core floor: the core builds the request from a fresh
+    /// event, bare ureq sends it, the core parses the answer. True on an
+    /// output with an id.
+    pub fn core_call(&self) -> bool {
+        let Ok(mut call) = self.core.start(SendEvent::typing(CONNECTION_TOKEN), SEED) else {
+            return false;
+        };
+        let response = match self.agent.run(call.next_request()) {
+            Ok(response) => response,
+            Err(_) => return false,
+        };
+        let (parts, mut body) = response.into_parts();
+        let Ok(bytes) = body.read_to_vec() else {
+            return false;
+        };
+        done_with_id(call.finish_attempt(Ok(http::Response::from_parts(parts, bytes)), 0.5))
+    }
 }
 
 /// Bare hyper-util legacy client (plain `HttpConnector`, `TCP_NODELAY` as our
@@ -80,6 +109,7 @@ impl UreqFloor {
 pub struct HyperFloor {
     client: hyper_util::client::legacy::Client<HttpConnector, Full<Bytes>>,
     request: http::Request<Full<Bytes>>,
+    core: Client,
 }
 
 impl HyperFloor {
@@ -90,7 +120,11 @@ impl HyperFloor {
         let client =
             hyper_util::client::legacy::Client::builder(TokioExecutor::new()).build(connector);
         let request = prebuilt_request(url).map(|body| Full::new(Bytes::from(body)));
-        HyperFloor { client, request }
+        HyperFloor {
+            client,
+            request,
+            core: core_client(url),
+        }
     }
 
     /// One call: send, collect the body. True on a 200.
@@ -104,4 +138,37 @@ impl HyperFloor {
             Err(_) => false,
         }
     }
+
+    /// One call of the core floor over bare hyper-util, as
+    /// [`UreqFloor::core_call`].
+    pub async fn core_call(&self) -> bool {
+        let Ok(mut call) = self.core.start(SendEvent::typing(CONNECTION_TOKEN), SEED) else {
+            return false;
+        };
+        let request = call.next_request().map(|body| Full::new(Bytes::from(body)));
+        let response = match self.client.request(request).await {
+            Ok(response) => response,
+            Err(_) => return false,
+        };
+        let (parts, body) = response.into_parts();
+        let Ok(body) = body.collect().await else {
+            return false;
+        };
+        let response = http::Response::from_parts(parts, body.to_bytes());
+        done_with_id(call.finish_attempt(Ok(response), 0.5))
+    }
+}
+
+/// Fixed bytes for the core floor's client token and invocation id (our
+/// clients draw them from the OS per call; the server does not look).
+const SEED: [u8; 32] = [7; 32];
+
+/// The core's client for the core floor.
+fn core_client(url: &str) -> Client {
+    Client::new(Config::for_endpoint(url).expect("loopback endpoint"))
+}
+
+/// True for a call that ended with an output holding an id.
+fn done_with_id(next: Next) -> bool {
+    matches!(next, Next::Done(Ok(out)) if out.id.is_some())
 }
