@@ -13,8 +13,9 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 command -v valgrind >/dev/null || { echo "instructions.sh: needs valgrind" >&2; exit 2; }
-cargo build --profile bench --example transport_cpu --quiet
-BIN=target/release/examples/transport_cpu
+cargo build --locked --profile bench --example transport_cpu --quiet
+# The bench profile inherits release, so its output goes to release/.
+BIN=${CARGO_TARGET_DIR:-target}/release/examples/transport_cpu
 WORK=$(mktemp -d)
 trap 'rm -rf "$WORK"' EXIT
 
