@@ -103,9 +103,19 @@ impl Call {
 
     /// The `ClientToken` sent on every attempt.
     pub fn client_token(&self) -> &str {
+        std::str::from_utf8(self.client_token_bytes()).unwrap_or_default()
+    }
+
+    /// [`Call::client_token`] as UTF-8 bytes, for the body (no check needed).
+    fn client_token_bytes(&self) -> &[u8] {
         match &self.generated_token {
-            Some(bytes) => std::str::from_utf8(bytes).unwrap_or_default(),
-            None => self.event.event().client_token().unwrap_or_default(),
+            Some(bytes) => bytes,
+            None => self
+                .event
+                .event()
+                .client_token()
+                .unwrap_or_default()
+                .as_bytes(),
         }
     }
 
@@ -133,16 +143,7 @@ impl Call {
     /// and copied: the same bytes every time (the client token is fixed), and
     /// a call that succeeds at once, the usual case, writes it once.
     fn body(&self) -> Vec<u8> {
-        let token = match &self.generated_token {
-            Some(bytes) => bytes.as_slice(),
-            None => self
-                .event
-                .event()
-                .client_token()
-                .unwrap_or_default()
-                .as_bytes(),
-        };
-        body_with_token(&self.event, Some(token))
+        body_with_token(&self.event, Some(self.client_token_bytes()))
     }
 
     /// Starts the next attempt and gives its request: the same body and
