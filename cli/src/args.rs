@@ -13,7 +13,7 @@ pub struct Cli {
 #[derive(Debug, Subcommand)]
 pub enum Command {
     /// Send an event, like `aws connectparticipant send-event`.
-    SendEvent(SendEventArgs),
+    SendEvent(SendEventFlags),
     /// Serve the simulated Participant Service on a loopback port until stopped.
     Mock(MockArgs),
     /// Play a short story against the simulated service, through both transports.
@@ -38,19 +38,48 @@ pub enum Output {
     Text,
 }
 
+/// How `file://PATH`, the environment and timeouts of 0 are read, shown by `send-event --help`.
+const SEND_EVENT_AFTER_HELP: &str = "\
+Parameters from files:
+  --connection-token, --content, --client-token and --content-type each take
+  file://PATH instead of a value: the value is then the file's contents (UTF-8,
+  at most 1 MiB; a leading ~/ is your home directory). --content is used
+  exactly as the file holds it, as the AWS CLI does; for the other three, one
+  trailing line ending (\\n or \\r\\n) is removed, since `echo` and editors add
+  one and none of them can end with a line break. A file that cannot be read
+  is a usage error (exit 252); its contents are never printed.
+  file:///dev/stdin reads a value from standard input.
+
+The connection token:
+  --connection-token, else the CONNECT_PARTICIPANT_CONNECTION_TOKEN environment
+  variable (its value is used as is; file:// is not read there). Either keeps
+  the token out of `ps` and shell history, unlike a literal --connection-token.
+  A token that begins with '-' is a value: --connection-token -abc works.
+
+Timeouts:
+  --cli-connect-timeout 0 and --cli-read-timeout 0 mean no timeout.
+
+Text from the service (error codes and messages, output values) is printed with
+control characters escaped as \\u{1b}, so it cannot drive the terminal.";
+
+/// `send-event` as clap reads it; [`crate::params::resolve`] turns it into
+/// [`SendEventArgs`] (files read, the environment consulted).
 #[derive(Debug, Args)]
-pub struct SendEventArgs {
-    /// The content type of the event, e.g. application/vnd.amazonaws.connect.event.typing.
+#[command(after_long_help = SEND_EVENT_AFTER_HELP)]
+pub struct SendEventFlags {
+    /// The content type of the event, e.g. application/vnd.amazonaws.connect.event.typing (or file://PATH).
     #[arg(long)]
     pub content_type: String,
-    /// The participant's connection token (sent as X-Amz-Bearer; never printed).
-    #[arg(long)]
-    pub connection_token: String,
-    /// The content; for receipts a JSON string such as {"messageId":"..."}.
-    #[arg(long)]
+    /// The participant's connection token (sent as X-Amz-Bearer; never printed), or file://PATH
+    /// (its contents, one trailing newline removed).
+    /// Else the CONNECT_PARTICIPANT_CONNECTION_TOKEN environment variable.
+    #[arg(long, allow_hyphen_values = true, value_name = "TOKEN")]
+    pub connection_token: Option<String>,
+    /// The content; for receipts a JSON string such as {"messageId":"..."} (or file://PATH, used as is).
+    #[arg(long, allow_hyphen_values = true)]
     pub content: Option<String>,
-    /// Idempotency token; a UUID v4 is generated when absent.
-    #[arg(long)]
+    /// Idempotency token, or file://PATH; a UUID v4 is generated when absent.
+    #[arg(long, allow_hyphen_values = true)]
     pub client_token: Option<String>,
     /// The region (else AWS_REGION, then AWS_DEFAULT_REGION).
     #[arg(long)]
@@ -73,10 +102,10 @@ pub struct SendEventArgs {
     /// Output format.
     #[arg(long, value_enum, default_value_t = Output::Json)]
     pub output: Output,
-    /// Seconds to wait for a connection.
+    /// Seconds to wait for a connection; 0 means no timeout.
     #[arg(long = "cli-connect-timeout", value_name = "SECONDS")]
     pub connect_timeout: Option<f64>,
-    /// Seconds one attempt may take as a whole.
+    /// Seconds one attempt may take as a whole; 0 means no timeout.
     #[arg(long = "cli-read-timeout", value_name = "SECONDS")]
     pub read_timeout: Option<f64>,
     /// Allow plain http:// to a host that is not loopback (the token travels unencrypted).
@@ -84,6 +113,41 @@ pub struct SendEventArgs {
     pub allow_insecure_http: bool,
     /// Print the request that would be sent (token redacted) as JSON, and send nothing.
     #[arg(long)]
+    pub dry_run: bool,
+}
+
+/// `send-event` with every parameter resolved: files read, the token found.
+#[derive(Debug)]
+pub struct SendEventArgs {
+    /// The content type.
+    pub content_type: String,
+    /// The connection token.
+    pub connection_token: String,
+    /// The content.
+    pub content: Option<String>,
+    /// The idempotency token.
+    pub client_token: Option<String>,
+    /// See [`SendEventFlags::region`].
+    pub region: Option<String>,
+    /// See [`SendEventFlags::endpoint_url`].
+    pub endpoint_url: Option<String>,
+    /// See [`SendEventFlags::use_fips_endpoint`].
+    pub use_fips_endpoint: bool,
+    /// See [`SendEventFlags::use_dualstack_endpoint`].
+    pub use_dualstack_endpoint: bool,
+    /// See [`SendEventFlags::max_attempts`].
+    pub max_attempts: Option<u32>,
+    /// See [`SendEventFlags::transport`].
+    pub transport: Transport,
+    /// See [`SendEventFlags::output`].
+    pub output: Output,
+    /// See [`SendEventFlags::connect_timeout`].
+    pub connect_timeout: Option<f64>,
+    /// See [`SendEventFlags::read_timeout`].
+    pub read_timeout: Option<f64>,
+    /// See [`SendEventFlags::allow_insecure_http`].
+    pub allow_insecure_http: bool,
+    /// See [`SendEventFlags::dry_run`].
     pub dry_run: bool,
 }
 

@@ -4,8 +4,10 @@
 mod args;
 mod demo;
 mod mock;
+mod params;
 mod report;
 mod send_event;
+mod terminal;
 
 use std::process::ExitCode;
 
@@ -25,7 +27,13 @@ fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
-        args::Command::SendEvent(a) => send_event::run(a),
+        args::Command::SendEvent(flags) => match params::resolve(flags, |n| std::env::var_os(n)) {
+            Ok(a) => send_event::run(a),
+            Err(message) => {
+                eprintln!("{message}");
+                report::EXIT_USAGE
+            }
+        },
         args::Command::Mock(a) => mock::run(a),
         args::Command::Demo => demo::run(),
     };

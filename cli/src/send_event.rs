@@ -3,11 +3,11 @@
 use std::time::Duration;
 
 use connect_participant_core::{
-    Client, Config, ConfigError, Error, RedactedRequest, SendEvent, SendEventOutput,
+    wire::RedactedRequest, Client, Config, ConfigError, Error, SendEvent, SendEventOutput,
     TransportOptions,
 };
 
-use crate::args::{Output, SendEventArgs, Transport};
+use crate::args::{SendEventArgs, Transport};
 use crate::report::{self, EXIT_OK, EXIT_OTHER, EXIT_USAGE};
 
 /// Runs the command; returns the exit code.
@@ -15,10 +15,11 @@ pub fn run(args: SendEventArgs) -> u8 {
     let config = match config(&args) {
         Ok(c) => c,
         Err(e) => {
-            eprintln!("{e}");
+            eprintln!("{}", report::config_error(&e));
             return EXIT_USAGE;
         }
     };
+    let max_attempts = config.retry().max_attempts();
     let options = match options(&args) {
         Ok(o) => o,
         Err(message) => {
@@ -43,14 +44,11 @@ pub fn run(args: SendEventArgs) -> u8 {
     };
     match result {
         Ok(output) => {
-            match args.output {
-                Output::Json => println!("{}", report::output_json(&output)),
-                Output::Text => println!("{}", report::output_text(&output)),
-            }
+            report::print_output(&output, args.output);
             EXIT_OK
         }
         Err(err) => {
-            let (line, code) = report::error_report(&err);
+            let (line, code) = report::error_report_for(&err, max_attempts);
             eprintln!("\n{line}");
             code
         }
@@ -83,18 +81,21 @@ fn config(args: &SendEventArgs) -> Result<Config, ConfigError> {
 fn seconds(flag: &str, value: Option<f64>) -> Result<Option<Duration>, String> {
     match value {
         None => Ok(None),
+        Some(0.0) => Ok(Some(crate::params::NO_TIMEOUT)),
         Some(s) if s.is_finite() && s > 0.0 && s <= 3600.0 => Ok(Some(Duration::from_secs_f64(s))),
-        Some(s) => Err(format!("invalid {flag} {s}: expected seconds in (0, 3600]")),
+        Some(s) => Err(format!(
+            "invalid {flag} {s}: expected 0 (no timeout) or seconds in (0, 3600]"
+        )),
     }
 }
 
 fn options(args: &SendEventArgs) -> Result<TransportOptions, String> {
     let mut options = TransportOptions::default();
     if let Some(d) = seconds("--cli-connect-timeout", args.connect_timeout)? {
-        options = options.connect_timeout(d);
+        options = options.with_connect_timeout(d);
     }
     if let Some(d) = seconds("--cli-read-timeout", args.read_timeout)? {
-        options = options.attempt_timeout(d);
+        options = options.with_attempt_timeout(d);
     }
     Ok(options)
 }

@@ -14,6 +14,7 @@ fn command() -> Command {
     for name in env_names::ALL {
         cmd.env_remove(name);
     }
+    cmd.env_remove("CONNECT_PARTICIPANT_CONNECTION_TOKEN");
     cmd
 }
 
@@ -120,7 +121,7 @@ fn service_error_prints_the_aws_cli_line_and_exits_254() {
     assert_eq!(out.status.code(), Some(254));
     assert!(
         stderr
-            .contains("An error occurred (502) when calling the SendEvent operation: Bad Gateway"),
+            .contains("An error occurred (502) when calling the SendEvent operation (reached max retries: 0): Bad Gateway"),
         "{stderr}"
     );
 }

@@ -1,14 +1,15 @@
 //! # connect-participant
 //!
-//! A client for the Amazon Connect Participant Service's `SendEvent` call:
-//! typing indicators, delivered and read receipts.
+//! A client for the Amazon Connect Participant Service: `SendEvent` (typing
+//! indicators, delivered and read receipts) and `CreateParticipantConnection`
+//! (the connection token `SendEvent` needs, and the connection
+//! acknowledgement).
 //!
-//! Everything in [`connect_participant_core`] is re-exported here: the input
-//! ([`SendEvent`]), validation, the request and response, typed errors,
-//! endpoints and the retry policy, usable on their own in any runtime. Pick a
-//! transport with one Cargo feature; both have the same shape (`Client::new`,
-//! `Client::builder`, `Client::from_env`, `send_event`) and return the same
-//! [`SendEventOutput`] and [`Error`]:
+//! The Sans-IO core is re-exported here: the inputs, validation, the request
+//! and response, typed errors, endpoints and the retry policy, usable on
+//! their own in any runtime. Pick a transport with one Cargo feature; both
+//! have the same shape (`Client::new`, `Client::builder`, `Client::from_env`,
+//! `send_event`, `call`) and return the same outputs and [`Error`]:
 //!
 //! | feature | module | client |
 //! |---|---|---|
@@ -16,13 +17,17 @@
 //! | `hyper` | `connect_participant::hyper` | async, on hyper 1 and Tokio |
 //! | `mock` | `connect_participant::mock` | the simulated service, for tests |
 //!
+//! Another HTTP stack plugs in through [`SyncHttpClient`] or
+//! [`AsyncHttpClient`] and gets the same policy from [`Client::call`].
+//!
 //! ```
-//! use connect_participant::{Config, SendEvent, Field};
+//! use connect_participant::error::Field;
+//! use connect_participant::{Config, ContentType, SendEvent};
 //!
 //! let config = Config::builder().region("us-west-2").build()?;
 //! assert_eq!(config.endpoint().as_str(), "https://participant.connect.us-west-2.amazonaws.com");
 //! // Invalid input is caught before anything is sent:
-//! let err = SendEvent::new("token", connect_participant::ContentType::MessageRead, Some("{}".into()))
+//! let err = SendEvent::new("token", ContentType::MessageRead, Some("{}".into()))
 //!     .validate()
 //!     .unwrap_err();
 //! assert_eq!(err.field(), Field::Content);
@@ -31,7 +36,11 @@
 #![forbid(unsafe_code)]
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
-pub use connect_participant_core::*;
+pub use connect_participant_core::{
+    config, endpoint, error, http, operation, retry, wire, AsyncHttpClient, Call, Client, Config,
+    ConfigError, ConnectionToken, ContentType, Error, Next, SendEvent, SendEventOutput,
+    ServiceErrorKind, SyncHttpClient, TransportError, TransportErrorKind, TransportOptions,
+};
 
 /// The blocking client on ureq 3 (feature `ureq`).
 #[cfg(feature = "ureq")]

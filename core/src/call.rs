@@ -1,41 +1,57 @@
-//! One logical SendEvent call across its attempts: a small state machine.
+//! One logical call across its attempts: a small state machine that ends.
 
+use std::fmt;
 use std::time::Duration;
 
-use http::{HeaderName, HeaderValue};
-
-use crate::request::{body_with_token, request_with_body};
+use crate::error::{Error, ResponseError};
+use crate::operation::Operation;
 use crate::retry::{backoff, NO_RETRY_INCREMENT, RETRY_COST, RETRY_TIMEOUT_COST};
-use crate::uuid::uuid_v4_bytes;
-use crate::{
-    parse_response, Client, Error, ErrorClass, ResponseError, SendEventOutput, TransportError,
-    TransportErrorKind, ValidSendEvent,
-};
-
-/// The header with the per-call invocation id.
-pub const INVOCATION_ID_HEADER: &str = "amz-sdk-invocation-id";
-/// The header with the attempt number and the maximum.
-pub const SDK_REQUEST_HEADER: &str = "amz-sdk-request";
-
-const INVOCATION_ID: HeaderName = HeaderName::from_static(INVOCATION_ID_HEADER);
-const SDK_REQUEST: HeaderName = HeaderName::from_static(SDK_REQUEST_HEADER);
+use crate::seed::{uuid_v4, CallSeed};
+use crate::wire::{parse_attempt, request::AttemptHeaders};
+use crate::{Client, TransportError, TransportErrorKind};
 
 /// What to do after an attempt.
-#[derive(Debug, Clone, PartialEq, Eq)]
 #[must_use]
-pub enum Next {
-    /// The call is over: the output or the error, each with the attempts made.
-    Done(Result<SendEventOutput, Error>),
-    /// Sleep this long, then send [`Call::next_request`] again.
-    RetryAfter(Duration),
+pub enum Next<O: Operation> {
+    /// The call is over: the output or the error, each with the attempts
+    /// made. The call was consumed: nothing more can be sent or charged.
+    Done(Result<O::Output, Error>),
+    /// Sleep `wait`, then send `call`'s next request.
+    RetryAfter {
+        /// How long to wait before the next attempt.
+        wait: Duration,
+        /// The call, ready for its next attempt.
+        call: Call<O>,
+    },
 }
 
-/// One logical SendEvent call. It owns the validated input, the client token
-/// and invocation id fixed at the start, and the attempt count; a transport
-/// only sends its requests, reports the outcomes, and sleeps when told.
+impl<O: Operation> fmt::Debug for Next<O>
+where
+    O::Output: fmt::Debug,
+{
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            Next::Done(result) => f.debug_tuple("Done").field(result).finish(),
+            Next::RetryAfter { wait, call } => f
+                .debug_struct("RetryAfter")
+                .field("wait", wait)
+                .field("call", call)
+                .finish(),
+        }
+    }
+}
+
+/// One logical call of operation `O`: the validated input, the client token
+/// and invocation id fixed at the start, the attempt count and the retry
+/// jitter, all derived from the one seed given to [`Client::start`]. A
+/// transport only sends its requests, reports the outcomes and sleeps when
+/// told; [`Client::call`] and [`Client::call_async`] do exactly that.
+///
+/// [`Call::finish_attempt`] consumes the call: once it is done, no request
+/// can be made and no outcome charged to the retry quota.
 ///
 /// ```
-/// use connect_participant_core::{Client, Config, Next, SendEvent};
+/// use connect_participant::{http, Client, Config, Next, SendEvent};
 ///
 /// let client = Client::new(Config::for_endpoint("http://127.0.0.1:8080").unwrap());
 /// let mut call = client.start(SendEvent::typing("token"), [1; 32]).unwrap();
@@ -46,85 +62,76 @@ pub enum Next {
 ///     assert!(request.headers()["amz-sdk-request"].to_str().unwrap().ends_with("max=3"));
 ///     let (status, body) = answers.pop().unwrap();
 ///     let response = http::Response::builder().status(status).body(body).unwrap();
-///     match call.finish_attempt(Ok(response), 0.5) {
+///     match call.finish_attempt(Ok(response)) {
 ///         Next::Done(result) => break result.unwrap(),
-///         Next::RetryAfter(wait) => assert_eq!(wait.as_millis(), 500), // sleep here
+///         Next::RetryAfter { wait, call: next } => {
+///             assert!(wait.as_secs_f64() < 1.0); // sleep here
+///             call = next;
+///         }
 ///     }
 /// };
 /// assert_eq!((output.id.as_deref(), output.attempts), (Some("e1"), 2));
 /// ```
-pub struct Call {
+pub struct Call<O: Operation> {
     client: Client,
-    event: ValidSendEvent,
-    /// The client token when the caller gave none (ASCII); a given one is
-    /// read from the event.
-    generated_token: Option<[u8; 36]>,
-    /// ASCII: hex digits and dashes.
-    invocation_id: [u8; 36],
+    operation: O,
+    /// The client token when the operation takes one and the caller gave none.
+    generated_token: Option<String>,
+    invocation_id: String,
+    seed: CallSeed,
+    /// Attempts finished so far.
     attempts: u32,
     last_retry_cost: Option<u32>,
 }
 
-impl std::fmt::Debug for Call {
-    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+impl<O: Operation> fmt::Debug for Call<O> {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        // The operation is left out: it holds the bearer token.
         f.debug_struct("Call")
+            .field("operation", &O::NAME)
             .field("endpoint", self.client.config().endpoint())
-            .field("content_type", self.event.event().content_type())
             .field("client_token", &self.client_token())
-            .field("invocation_id", &self.invocation_id())
+            .field("invocation_id", &self.invocation_id)
             .field("attempts", &self.attempts)
             .field("max_attempts", &self.max_attempts())
-            .field("body", &String::from_utf8_lossy(&self.body()))
             .finish_non_exhaustive()
     }
 }
 
-impl Call {
-    pub(crate) fn new(client: Client, event: ValidSendEvent, random: [u8; 32]) -> Self {
-        let (token_bytes, id_bytes) = random.split_at(16);
-        let mut a = [0u8; 16];
-        a.copy_from_slice(token_bytes);
-        let mut b = [0u8; 16];
-        b.copy_from_slice(id_bytes);
-        let generated_token = match event.event().client_token() {
-            Some(_) => None,
-            None => Some(uuid_v4_bytes(a)),
-        };
-        let invocation_id = uuid_v4_bytes(b);
+impl<O: Operation> Call<O> {
+    pub(crate) fn new(client: Client, operation: O, seed: [u8; 32]) -> Self {
+        let seed = CallSeed::new(seed);
+        let generated_token = (O::IDEMPOTENT && operation.client_token().is_none())
+            .then(|| uuid_v4(seed.token));
+        let invocation_id = uuid_v4(seed.invocation);
         Call {
             client,
-            event,
+            operation,
             generated_token,
             invocation_id,
+            seed,
             attempts: 0,
             last_retry_cost: None,
         }
     }
 
-    /// The `ClientToken` sent on every attempt.
-    pub fn client_token(&self) -> &str {
-        std::str::from_utf8(self.client_token_bytes()).unwrap_or_default()
-    }
-
-    /// [`Call::client_token`] as UTF-8 bytes, for the body (no check needed).
-    fn client_token_bytes(&self) -> &[u8] {
-        match &self.generated_token {
-            Some(bytes) => bytes,
-            None => self
-                .event
-                .event()
-                .client_token()
-                .unwrap_or_default()
-                .as_bytes(),
+    /// The `ClientToken` sent on every attempt: the caller's, else one
+    /// generated from the seed; `None` for an operation without one.
+    pub fn client_token(&self) -> Option<&str> {
+        if !O::IDEMPOTENT {
+            return None;
         }
+        self.operation
+            .client_token()
+            .or(self.generated_token.as_deref())
     }
 
     /// The `amz-sdk-invocation-id` sent on every attempt.
     pub fn invocation_id(&self) -> &str {
-        std::str::from_utf8(&self.invocation_id).unwrap_or_default()
+        &self.invocation_id
     }
 
-    /// Attempts started so far.
+    /// Attempts finished so far.
     pub fn attempts(&self) -> u32 {
         self.attempts
     }
@@ -134,69 +141,48 @@ impl Call {
         self.client.config().retry().max_attempts()
     }
 
-    /// The input being sent.
-    pub fn event(&self) -> &ValidSendEvent {
-        &self.event
+    /// The (validated) input being sent.
+    pub fn operation(&self) -> &O {
+        &self.operation
     }
 
-    /// The request body. Written again for each attempt rather than kept
-    /// and copied: the same bytes every time (the client token is fixed), and
-    /// a call that succeeds at once, the usual case, writes it once.
-    fn body(&self) -> Vec<u8> {
-        body_with_token(&self.event, Some(self.client_token_bytes()))
-    }
-
-    /// Starts the next attempt and gives its request: the same body and
-    /// client token every time, with `amz-sdk-request: attempt=N; max=M`.
+    /// The request of the next attempt: the same body and client token every
+    /// time, with `amz-sdk-request: attempt=N; max=M`. Asking twice before
+    /// [`Call::finish_attempt`] gives the same request again.
     pub fn next_request(&mut self) -> http::Request<Vec<u8>> {
-        self.attempts = (self.attempts + 1).min(self.max_attempts());
-        let mut request =
-            request_with_body(&self.event, self.client.config().endpoint(), self.body());
-        let headers = request.headers_mut();
-        // A fresh value per attempt (one small copy): cloning a kept one
-        // would allocate as well, to share it.
-        if let Ok(id) = HeaderValue::from_bytes(&self.invocation_id) {
-            headers.insert(INVOCATION_ID, id);
-        }
-        if let Some(v) = sdk_request_value(self.attempts, self.max_attempts()) {
-            headers.insert(SDK_REQUEST, v);
-        }
-        request
+        crate::wire::request::attempt_request(
+            &self.operation,
+            self.client.config().endpoint(),
+            self.client_token(),
+            AttemptHeaders {
+                invocation_id: &self.invocation_id,
+                attempt: (self.attempts + 1).min(self.max_attempts()),
+                max_attempts: self.max_attempts(),
+            },
+        )
     }
 
-    /// Takes the outcome of the attempt started by [`Call::next_request`]
-    /// and decides: done, or retry after a wait. `jitter` is a random value
-    /// in `[0, 1)` from the caller, used only if a retry follows.
+    /// Takes the outcome of the attempt whose request [`Call::next_request`]
+    /// gave, and decides: done, or retry after a wait (the jitter comes from
+    /// the call's seed).
     pub fn finish_attempt<B: AsRef<[u8]>>(
-        &mut self,
+        mut self,
         outcome: Result<http::Response<B>, TransportError>,
-        jitter: f64,
-    ) -> Next {
-        let attempts = self.attempts.max(1);
+    ) -> Next<O> {
+        let attempts = (self.attempts + 1).min(self.max_attempts());
         self.attempts = attempts;
         let quota = self.client.quota();
-        let (error, class, retry_after, cost) = match outcome {
-            Ok(response) => match parse_response(&response) {
-                Ok(mut output) => {
+        let (error, cost, retry_after) = match outcome {
+            Ok(response) => match parse_attempt::<O, B>(&response, attempts) {
+                Ok(output) => {
                     quota.release(self.last_retry_cost.unwrap_or(NO_RETRY_INCREMENT));
-                    output.attempts = attempts;
                     return Next::Done(Ok(output));
                 }
                 Err(ResponseError::Service(e)) => {
-                    let (class, hint) = (e.class(), e.retry_after());
-                    (
-                        Error::Service { error: e, attempts },
-                        class,
-                        hint,
-                        RETRY_COST,
-                    )
+                    let hint = e.retry_after();
+                    (Error::Service { error: e, attempts }, RETRY_COST, hint)
                 }
-                Err(e) => (
-                    Error::from_response(e, attempts),
-                    ErrorClass::Final,
-                    None,
-                    0,
-                ),
+                Err(e) => (Error::from_response(e, attempts), RETRY_COST, None),
             },
             Err(e) => {
                 let cost = if e.kind() == TransportErrorKind::Timeout {
@@ -204,32 +190,17 @@ impl Call {
                 } else {
                     RETRY_COST
                 };
-                let class = e.class();
-                (Error::Transport { error: e, attempts }, class, None, cost)
+                (Error::Transport { error: e, attempts }, cost, None)
             }
         };
-        if !class.is_retryable() || attempts >= self.max_attempts() || !quota.try_acquire(cost) {
+        if !error.retry_class().is_retryable()
+            || attempts >= self.max_attempts()
+            || !quota.try_acquire(cost)
+        {
             return Next::Done(Err(error));
         }
         self.last_retry_cost = Some(cost);
-        Next::RetryAfter(backoff(attempts, jitter, retry_after))
-    }
-}
-
-/// `amz-sdk-request: attempt=N; max=M`, without formatting for the usual
-/// limits (up to 3 attempts, the default).
-fn sdk_request_value(attempt: u32, max: u32) -> Option<HeaderValue> {
-    const STATIC: [&[&str]; 3] = [
-        &["attempt=1; max=1"],
-        &["attempt=1; max=2", "attempt=2; max=2"],
-        &["attempt=1; max=3", "attempt=2; max=3", "attempt=3; max=3"],
-    ];
-    let known = usize::try_from(max)
-        .ok()
-        .and_then(|m| STATIC.get(m.checked_sub(1)?))
-        .and_then(|row| row.get(usize::try_from(attempt).ok()?.checked_sub(1)?));
-    match known {
-        Some(text) => Some(HeaderValue::from_static(text)),
-        None => HeaderValue::from_str(&format!("attempt={attempt}; max={max}")).ok(),
+        let wait = backoff(attempts, self.seed.next_jitter(), retry_after);
+        Next::RetryAfter { wait, call: self }
     }
 }

@@ -1,7 +1,8 @@
 //! Client configuration: endpoint, retries, and the standard environment settings.
 
 use crate::endpoint::{resolve_endpoint, EndpointError, EndpointParams};
-use crate::{Endpoint, RetryConfig};
+use crate::endpoint::Endpoint;
+use crate::retry::RetryConfig;
 
 /// Names of the environment settings the configuration honours.
 pub mod env_names {
@@ -35,8 +36,9 @@ pub mod env_names {
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
 #[non_exhaustive]
 pub enum ConfigError {
-    /// Endpoint resolution failed.
-    #[error(transparent)]
+    /// Endpoint resolution failed. The text is the rule set's, followed by
+    /// the setting that fixes it.
+    #[error("{0}{hint}", hint = endpoint_hint(.0))]
     Endpoint(#[from] EndpointError),
     /// An environment setting (or option) has a value that is not allowed.
     #[error("invalid setting {name}={value:?}: {expected}")]
@@ -57,6 +59,24 @@ pub enum ConfigError {
         /// The endpoint URL.
         url: String,
     },
+}
+
+/// What fixes an endpoint error: the builder method and the environment variable.
+fn endpoint_hint(error: &EndpointError) -> &'static str {
+    match error {
+        EndpointError::MissingRegion => {
+            " (set a region with ConfigBuilder::region or AWS_REGION, \
+             or an endpoint URL with ConfigBuilder::endpoint_url or AWS_ENDPOINT_URL_CONNECTPARTICIPANT)"
+        }
+        EndpointError::FipsWithCustomEndpoint => {
+            " (turn off ConfigBuilder::use_fips and AWS_USE_FIPS_ENDPOINT, or drop the endpoint URL)"
+        }
+        EndpointError::DualStackWithCustomEndpoint => {
+            " (turn off ConfigBuilder::use_dual_stack and AWS_USE_DUALSTACK_ENDPOINT, or drop the endpoint URL)"
+        }
+        EndpointError::InvalidRegion(_) => " (check ConfigBuilder::region, AWS_REGION and AWS_DEFAULT_REGION)",
+        _ => "",
+    }
 }
 
 /// A resolved configuration: where to send and how to retry.
@@ -91,7 +111,7 @@ impl Config {
 /// Builds a [`Config`]; explicit settings win over the environment's.
 ///
 /// ```
-/// use connect_participant_core::Config;
+/// use connect_participant::Config;
 ///
 /// let env = |name: &str| match name {
 ///     "AWS_REGION" => Some("eu-west-2".to_owned()),
@@ -336,7 +356,7 @@ mod tests {
         assert_eq!(c.retry().max_attempts(), 2);
         let c = Config::builder()
             .region("us-west-2")
-            .retry(crate::RetryConfig::disabled())
+            .retry(crate::retry::RetryConfig::disabled())
             .with_env(env(&[("AWS_MAX_ATTEMPTS", "5")]))
             .unwrap()
             .build()

@@ -14,7 +14,7 @@ const ACKNOWLEDGED: &str = "application/vnd.amazonaws.connect.event.connection.a
 /// [`ContentType::from`] always gives the typed variant.
 ///
 /// ```
-/// use connect_participant_core::ContentType;
+/// use connect_participant::ContentType;
 ///
 /// let ct = ContentType::from("application/vnd.amazonaws.connect.event.message.read");
 /// assert_eq!(ct, ContentType::MessageRead);
@@ -33,9 +33,15 @@ pub enum ContentType {
     /// its content names the message (`{"messageId": "..."}`).
     MessageRead,
     /// `application/vnd.amazonaws.connect.event.connection.acknowledged`.
+    ///
+    /// No longer maintained by the service since 2024-12-31. Acknowledge the
+    /// connection with CreateParticipantConnection instead, in one line:
+    /// `client.create_participant_connection(CreateParticipantConnection::new(participant_token).acknowledge())`
+    /// (its `ConnectParticipant: true`), which also gives the connection token.
     #[deprecated(
-        note = "no longer maintained since 2024-12-31: acknowledge the connection with \
-                CreateParticipantConnection's `ConnectParticipant` field instead"
+        note = "no longer maintained since 2024-12-31: use \
+                `CreateParticipantConnection::new(participant_token).acknowledge()` \
+                (the `ConnectParticipant` field) instead"
     )]
     ConnectionAcknowledged,
     /// Any other content type, sent as given (for types the service adds later).

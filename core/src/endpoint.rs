@@ -1,24 +1,27 @@
-//! Endpoints: a parsed base URL, and resolution from region, FIPS and dual-stack.
+//! Endpoints (docs/spec.md#endpoints): a parsed base URL, and resolution
+//! from region, FIPS and dual-stack.
 
 use std::fmt;
 
 /// Where requests go: a scheme, an authority and a base path.
 ///
-/// The request path is the base path followed by `/participant/event`, so a
-/// custom endpoint `https://h/base` sends to `https://h/base/participant/event`.
+/// An operation's request path follows the base path, so a custom endpoint
+/// `https://h/base` sends SendEvent to `https://h/base/participant/event`.
 ///
 /// ```
-/// use connect_participant_core::Endpoint;
+/// use connect_participant::endpoint::Endpoint;
 ///
 /// let e = Endpoint::parse("https://example.com/base/").unwrap();
-/// assert_eq!(e.event_uri().to_string(), "https://example.com/base/participant/event");
+/// assert_eq!(e.operation_uri("/participant/event"), "https://example.com/base/participant/event");
 /// assert!(!e.is_loopback());
 /// assert!(Endpoint::parse("http://127.0.0.1:8080").unwrap().is_loopback());
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct Endpoint {
     url: String,
-    uri: http::Uri,
+    /// `scheme://authority/base`, without a trailing slash.
+    base: String,
+    host: String,
     https: bool,
 }
 
@@ -56,25 +59,36 @@ impl Endpoint {
         }
         // `http::Uri` accepts any port text; a bad one would silently mean
         // the scheme's default port.
-        if authority.as_str() != authority.host() && authority.port_u16().is_none() {
+        if authority.as_str() != authority.host() && matches!(authority.port_u16(), None | Some(0))
+        {
             return Err(fail("has an invalid port (1 to 65535)"));
         }
         if uri.query().is_some() || url.contains('#') {
             return Err(fail("must not have a query or fragment"));
         }
-        let base = uri.path().trim_end_matches('/');
-        let event_uri = format!(
-            "{}://{}{}/participant/event",
+        let path = uri.path().trim_end_matches('/');
+        if OPERATION_PATHS.iter().any(|op| path.ends_with(op)) {
+            return Err(fail(
+                "ends with an operation's path: give the service's base URL \
+                 (the client appends /participant/event or /participant/connection)",
+            ));
+        }
+        let base = format!(
+            "{}://{}{}",
             uri.scheme_str().unwrap_or("https"),
             authority,
-            base
+            path
         );
-        let uri = event_uri
-            .parse()
-            .map_err(|_| fail("is not a valid absolute URL"))?;
+        // Every operation's URI must parse; checked once here.
+        for op in OPERATION_PATHS {
+            format!("{base}{op}")
+                .parse::<http::Uri>()
+                .map_err(|_| fail("is not a valid absolute URL"))?;
+        }
         Ok(Endpoint {
             url: url.to_owned(),
-            uri,
+            base,
+            host: authority.host().to_owned(),
             https,
         })
     }
@@ -84,9 +98,11 @@ impl Endpoint {
         &self.url
     }
 
-    /// The full URI of the SendEvent operation at this endpoint.
-    pub fn event_uri(&self) -> &http::Uri {
-        &self.uri
+    /// The full URI of the operation with this path at this endpoint.
+    pub fn operation_uri(&self, path: &str) -> http::Uri {
+        // Checked at parse time for the operations of this crate; any other
+        // path that cannot form a URI gives the base URI's root.
+        format!("{}{path}", self.base).parse().unwrap_or_default()
     }
 
     /// True for `https`.
@@ -96,8 +112,7 @@ impl Endpoint {
 
     /// True when the host is `localhost` or a loopback IP address.
     pub fn is_loopback(&self) -> bool {
-        let host = self.uri.host().unwrap_or("");
-        let host = host.trim_start_matches('[').trim_end_matches(']');
+        let host = self.host.trim_start_matches('[').trim_end_matches(']');
         host.eq_ignore_ascii_case("localhost")
             || host
                 .parse::<core::net::IpAddr>()
@@ -151,6 +166,9 @@ pub enum EndpointError {
     #[error(transparent)]
     InvalidEndpoint(#[from] InvalidEndpoint),
 }
+
+/// The request paths of the operations this crate serves.
+const OPERATION_PATHS: [&str; 2] = ["/participant/event", "/participant/connection"];
 
 struct Partition {
     dns_suffix: &'static str,
@@ -237,7 +255,24 @@ fn region_matches(region: &str, prefix: &[&str]) -> bool {
         && parts[prefix.len() + 1].bytes().all(|b| b.is_ascii_digit())
 }
 
+/// Regions the partitions list by name (their global pseudo-regions), which
+/// belong to that partition whatever the patterns say; `None` means `aws`.
+const NAMED: &[(&str, Option<&[&str]>)] = &[
+    ("aws-global", None),
+    ("aws-cn-global", Some(&["cn"])),
+    ("aws-us-gov-global", Some(&["us", "gov"])),
+    ("aws-iso-global", Some(&["us", "iso"])),
+    ("aws-iso-b-global", Some(&["us", "isob"])),
+    ("aws-iso-e-global", Some(&["eu", "isoe"])),
+    ("aws-iso-f-global", Some(&["us", "isof"])),
+];
+
 fn partition_of(region: &str) -> &'static Partition {
+    if let Some((_, named)) = NAMED.iter().find(|(name, _)| *name == region) {
+        return named
+            .and_then(|prefix| PARTITIONS.iter().find(|(p, _)| *p == prefix))
+            .map_or(&AWS, |(_, p)| p);
+    }
     PARTITIONS
         .iter()
         .find(|(prefix, _)| region_matches(region, prefix))
@@ -253,10 +288,10 @@ fn is_valid_host_label(s: &str) -> bool {
         && s.bytes().all(|b| b.is_ascii_alphanumeric() || b == b'-')
 }
 
-/// Resolves the endpoint per the service's rule set (SPEC, Endpoints).
+/// Resolves the endpoint per the service's rule set (docs/spec.md#endpoints).
 ///
 /// ```
-/// use connect_participant_core::{resolve_endpoint, EndpointParams};
+/// use connect_participant::endpoint::{resolve_endpoint, EndpointParams};
 ///
 /// let params = EndpointParams { region: Some("us-gov-west-1".into()), use_fips: true, ..Default::default() };
 /// assert_eq!(resolve_endpoint(&params).unwrap().as_str(), "https://participant.connect.us-gov-west-1.amazonaws.com");
@@ -306,8 +341,7 @@ mod tests {
         assert_eq!(
             Endpoint::parse("http://[::1]:99")
                 .unwrap()
-                .event_uri()
-                .to_string(),
+                .operation_uri("/participant/event"),
             "http://[::1]:99/participant/event"
         );
         assert!(Endpoint::parse("http://[::1]:99").unwrap().is_loopback());
@@ -323,9 +357,38 @@ mod tests {
             "https://u:p@h/",
             "https://h/#x",
             "https:///p",
+            "http://127.0.0.1:0",
+            "https://h:99999",
+            "https://h/participant/event",
+            "https://h/base/participant/connection/",
         ] {
             assert!(Endpoint::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn named_regions_belong_to_their_partition() {
+        let resolve = |region: &str| {
+            resolve_endpoint(&EndpointParams {
+                region: Some(region.into()),
+                ..Default::default()
+            })
+            .unwrap()
+            .as_str()
+            .to_owned()
+        };
+        assert_eq!(
+            resolve("aws-cn-global"),
+            "https://participant.connect.aws-cn-global.amazonaws.com.cn"
+        );
+        assert_eq!(
+            resolve("aws-iso-b-global"),
+            "https://participant.connect.aws-iso-b-global.sc2s.sgov.gov"
+        );
+        assert_eq!(
+            resolve("aws-global"),
+            "https://participant.connect.aws-global.amazonaws.com"
+        );
     }
 
     #[test]

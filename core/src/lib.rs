@@ -1,48 +1,61 @@
 //! # connect-participant-core
 //!
-//! The Sans-IO core of a client for the Amazon Connect Participant Service's
-//! `SendEvent` call (typing indicators, delivered and read receipts). It
+//! The Sans-IO core of a client for the Amazon Connect Participant Service:
+//! `SendEvent` (typing indicators, delivered and read receipts) and
+//! `CreateParticipantConnection` (the connection token `SendEvent` needs). It
 //! builds [`http::Request`] values and parses [`http::Response`] values; it
-//! opens no socket, reads no clock and gathers no randomness. Transports (or
-//! your own event loop) move the bytes.
+//! opens no socket, reads no clock and gathers no randomness.
+//!
+//! **Which client sends?** This crate decides; it does not send. Depend on
+//! the `connect-participant` crate with a feature and use its blocking
+//! `connect_participant::ureq::Client` (feature `ureq`) or its async
+//! `connect_participant::hyper::Client` (feature `hyper`). Any other HTTP
+//! stack plugs in by implementing [`SyncHttpClient`] or [`AsyncHttpClient`]
+//! (send one request, sleep) and gets the whole retry policy from
+//! [`Client::call`] / [`Client::call_async`]; a custom event loop drives a
+//! [`Call`] by hand.
 //!
 //! The pieces, in the order a call meets them:
-//! - [`SendEvent`]: the input, with typed [`ContentType`]s and receipt
-//!   constructors; [`SendEvent::validate`] checks every rule before anything
-//!   is built and names the field and rule it broke ([`InvalidInput`]).
-//! - [`Config`] and [`Client`]: the endpoint (region, FIPS, dual-stack or a
-//!   custom URL, with the standard environment settings) and the retry policy
-//!   with its shared quota.
-//! - [`Call`]: one logical call across attempts: the client token and
-//!   invocation id are fixed at the start; it gives each attempt's request
-//!   and decides from each outcome whether the call is done or retried.
-//! - [`parse_response`]: a response into a [`SendEventOutput`] or a
-//!   [`ResponseError`] (a typed [`ServiceError`] or a [`MalformedResponse`]).
+//! - the input ([`SendEvent`] with its [`ContentType`]; validation of every
+//!   rule before anything is built, naming the field and rule it broke);
+//! - [`Config`] and [`Client`]: the endpoint and the retry policy with the
+//!   retry quota its calls share;
+//! - [`Call`]: one logical call across attempts, its client token, invocation
+//!   id and retry jitter all derived from one seed given at its start;
+//! - the answer: the output ([`SendEventOutput`]) or an [`Error`] saying
+//!   where the failure arose.
 //!
-//! A complete call with retries over any transport:
+//! The rest lives in modules named for what they hold: [`config`],
+//! [`endpoint`], [`error`], [`retry`], [`wire`] (the HTTP shapes),
+//! [`operation`] (what makes an operation).
+//!
+//! A complete call with retries over an HTTP client of your own:
 //!
 //! ```
-//! use connect_participant_core::{Client, Config, Next, SendEvent, TransportError};
+//! use std::time::Duration;
+//! use connect_participant::http;
+//! use connect_participant::{Client, Config, SendEvent, SyncHttpClient, TransportError};
 //!
-//! // Stand-in for real I/O: your HTTP client goes here.
-//! fn send(request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> {
-//!     assert_eq!(request.uri(), "https://participant.connect.us-west-2.amazonaws.com/participant/event");
-//!     Ok(http::Response::builder()
-//!         .status(200)
-//!         .body(br#"{"Id":"ev-1","AbsoluteTime":"2019-11-08T02:41:28.172Z"}"#.to_vec())
-//!         .unwrap())
+//! /// Stand-in for real I/O: your HTTP client goes here.
+//! struct MyHttp;
+//!
+//! impl SyncHttpClient for MyHttp {
+//!     type Body = Vec<u8>;
+//!     fn send(&self, request: http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, TransportError> {
+//!         assert_eq!(request.uri(), "https://participant.connect.us-west-2.amazonaws.com/participant/event");
+//!         Ok(http::Response::builder()
+//!             .status(200)
+//!             .body(br#"{"Id":"ev-1","AbsoluteTime":"2019-11-08T02:41:28.172Z"}"#.to_vec())
+//!             .unwrap())
+//!     }
+//!     fn sleep(&self, wait: Duration) {
+//!         std::thread::sleep(wait)
+//!     }
 //! }
 //!
 //! let client = Client::new(Config::builder().region("us-west-2").build()?);
-//! let random = [42u8; 32]; // fill from the OS in real code
-//! let mut call = client.start(SendEvent::read_receipt("connection-token", "message-1"), random)?;
-//! let output = loop {
-//!     let request = call.next_request();
-//!     match call.finish_attempt(send(request), 0.3 /* random in [0, 1) */) {
-//!         Next::Done(result) => break result?,
-//!         Next::RetryAfter(wait) => std::thread::sleep(wait),
-//!     }
-//! };
+//! let seed = [42u8; 32]; // 32 random bytes from the OS in real code, e.g. getrandom::fill(&mut seed)
+//! let output = client.call(&MyHttp, SendEvent::read_receipt("connection-token", "message-1"), seed)?;
 //! assert_eq!(output.id.as_deref(), Some("ev-1"));
 //! # Ok::<(), Box<dyn std::error::Error>>(())
 //! ```
@@ -50,47 +63,28 @@
 
 mod call;
 mod client;
-mod config;
-mod content_length;
+pub mod config;
 mod content_type;
-mod endpoint;
-mod error;
-mod error_code;
-mod input;
-mod invalid_input;
-mod request;
-mod response;
-mod retry;
-mod service_error;
+pub mod endpoint;
+pub mod error;
+mod http_client;
+pub mod operation;
+pub mod retry;
+mod seed;
+mod send_event;
 mod token;
-mod transport_error;
 mod transport_options;
-mod uuid;
+mod validate;
+pub mod wire;
 
 pub use http;
 
-pub use call::{Call, Next, INVOCATION_ID_HEADER, SDK_REQUEST_HEADER};
+pub use call::{Call, Next};
 pub use client::Client;
-pub use config::{env_names, parse_max_attempts, Config, ConfigBuilder, ConfigError};
+pub use config::{Config, ConfigError};
 pub use content_type::ContentType;
-pub use endpoint::{resolve_endpoint, Endpoint, EndpointError, EndpointParams, InvalidEndpoint};
-pub use error::Error;
-pub use error_code::sanitize_error_code;
-pub use input::{SendEvent, ValidSendEvent};
-pub use invalid_input::{Field, InvalidInput, ReceiptProblem, Rule};
-pub use request::{build_request, request_body, RedactedRequest, BEARER_HEADER, USER_AGENT_VALUE};
-pub use response::{
-    parse_response, MalformedResponse, ResponseError, SendEventOutput, MAX_EXCERPT_BYTES,
-};
-pub use retry::{
-    backoff, RetryConfig, RetryQuota, DEFAULT_MAX_ATTEMPTS, INITIAL_RETRY_TOKENS, MAX_BACKOFF,
-    MAX_RETRY_AFTER_EXTENSION, NO_RETRY_INCREMENT, RETRY_COST, RETRY_TIMEOUT_COST,
-};
-pub use service_error::{classify, ErrorClass, ServiceError, ServiceErrorKind};
+pub use error::{Error, ServiceErrorKind, TransportError, TransportErrorKind};
+pub use http_client::{AsyncHttpClient, SyncHttpClient};
+pub use send_event::{SendEvent, SendEventOutput};
 pub use token::ConnectionToken;
-pub use transport_error::{TransportError, TransportErrorKind};
-pub use transport_options::{
-    jitter_from_bytes, split_call_entropy, TransportOptions, CALL_ENTROPY_BYTES,
-    DEFAULT_ATTEMPT_TIMEOUT, DEFAULT_CONNECT_TIMEOUT, DEFAULT_MAX_RESPONSE_BYTES,
-};
-pub use uuid::uuid_v4;
+pub use transport_options::TransportOptions;

@@ -1,4 +1,7 @@
-//! The retry policy: AWS "standard" mode, or no retries.
+//! The retry policy (docs/spec.md#retries): AWS "standard" mode, or no
+//! retries: which failures are retried ([`RetryClass`]), how long to wait
+//! ([`backoff`]), and the quota every call of one client shares
+//! ([`RetryQuota`]).
 
 use std::sync::atomic::{AtomicU32, Ordering};
 use std::time::Duration;
@@ -18,10 +21,80 @@ pub const MAX_BACKOFF: Duration = Duration::from_secs(20);
 /// How far past the computed backoff an `x-amz-retry-after` hint may push the wait.
 pub const MAX_RETRY_AFTER_EXTENSION: Duration = Duration::from_secs(5);
 
+/// What the retry policy decides about a failed attempt.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+#[non_exhaustive]
+pub enum RetryClass {
+    /// The service asked the caller to slow down; retried.
+    Throttling,
+    /// A passing failure (5xx, timeouts, connection failures); retried.
+    Transient,
+    /// Retrying cannot help (e.g. access denied, conflict, validation); not retried.
+    Final,
+}
+
+impl RetryClass {
+    /// True unless [`RetryClass::Final`].
+    pub fn is_retryable(self) -> bool {
+        !matches!(self, RetryClass::Final)
+    }
+}
+
+/// Error codes that mean "slow down" (docs/spec.md#retries).
+pub const THROTTLING_CODES: &[&str] = &[
+    "Throttling",
+    "ThrottlingException",
+    "ThrottledException",
+    "RequestThrottledException",
+    "TooManyRequestsException",
+    "ProvisionedThroughputExceededException",
+    "TransactionInProgressException",
+    "RequestLimitExceeded",
+    "BandwidthLimitExceeded",
+    "LimitExceededException",
+    "RequestThrottled",
+    "SlowDown",
+    "PriorRequestNotComplete",
+    "EC2ThrottledException",
+];
+/// Error codes of passing failures.
+pub const TRANSIENT_CODES: &[&str] = &[
+    "RequestTimeout",
+    "RequestTimeoutException",
+    "PriorRequestNotComplete",
+];
+/// Statuses of passing failures, whatever the code.
+pub const TRANSIENT_STATUSES: &[u16] = &[500, 502, 503, 504];
+
+/// Modeled client errors: retrying cannot help, whatever the status says.
+const FINAL_CODES: &[&str] = &[
+    "AccessDeniedException",
+    "ConflictException",
+    "ValidationException",
+];
+
+/// Classifies a non-2xx answer by code and status. A 429 with no code is
+/// throttling; the modeled client errors (access denied, conflict,
+/// validation) are final even on a 5xx status.
+pub(crate) fn retry_class(status: http::StatusCode, code: Option<&str>) -> RetryClass {
+    match code {
+        Some(c) if FINAL_CODES.contains(&c) => return RetryClass::Final,
+        Some(c) if THROTTLING_CODES.contains(&c) => return RetryClass::Throttling,
+        None if status == http::StatusCode::TOO_MANY_REQUESTS => return RetryClass::Throttling,
+        Some(c) if TRANSIENT_CODES.contains(&c) => return RetryClass::Transient,
+        _ => {}
+    }
+    if TRANSIENT_STATUSES.contains(&status.as_u16()) {
+        RetryClass::Transient
+    } else {
+        RetryClass::Final
+    }
+}
+
 /// How failed attempts are retried.
 ///
 /// ```
-/// use connect_participant_core::RetryConfig;
+/// use connect_participant::retry::RetryConfig;
 ///
 /// assert_eq!(RetryConfig::standard().max_attempts(), 3);
 /// assert_eq!(RetryConfig::standard().with_max_attempts(5).unwrap().max_attempts(), 5);
@@ -73,7 +146,7 @@ impl Default for RetryConfig {
 ///
 /// ```
 /// use std::time::Duration;
-/// use connect_participant_core::backoff;
+/// use connect_participant::retry::backoff;
 ///
 /// assert_eq!(backoff(1, 0.5, None), Duration::from_millis(500));
 /// assert_eq!(backoff(3, 0.5, None), Duration::from_secs(2));
@@ -99,7 +172,7 @@ pub fn backoff(attempts_made: u32, jitter: f64, retry_after: Option<Duration>) -
 /// between threads and tasks as it is (the client keeps it in an `Arc`).
 ///
 /// ```
-/// use connect_participant_core::RetryQuota;
+/// use connect_participant::retry::RetryQuota;
 ///
 /// let quota = RetryQuota::new();
 /// assert!(quota.try_acquire(5));
@@ -183,5 +256,21 @@ mod tests {
         assert!(q.try_acquire(5));
         assert!(!q.try_acquire(5));
         assert_eq!(q.available(), 2);
+    }
+
+    #[test]
+    fn classification() {
+        use http::StatusCode as S;
+        assert_eq!(retry_class(S::TOO_MANY_REQUESTS, None), RetryClass::Throttling);
+        assert_eq!(retry_class(S::TOO_MANY_REQUESTS, Some("Foo")), RetryClass::Final);
+        assert_eq!(retry_class(S::BAD_REQUEST, Some("SlowDown")), RetryClass::Throttling);
+        assert_eq!(retry_class(S::BAD_REQUEST, Some("RequestTimeout")), RetryClass::Transient);
+        assert_eq!(retry_class(S::BAD_GATEWAY, None), RetryClass::Transient);
+        assert_eq!(retry_class(S::NOT_IMPLEMENTED, None), RetryClass::Final);
+        assert_eq!(retry_class(S::CONFLICT, Some("ConflictException")), RetryClass::Final);
+        assert_eq!(
+            retry_class(S::INTERNAL_SERVER_ERROR, Some("AccessDeniedException")),
+            RetryClass::Final
+        );
     }
 }

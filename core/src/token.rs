@@ -8,7 +8,7 @@ use std::fmt;
 /// it; only [`ConnectionToken::expose`] gives the text.
 ///
 /// ```
-/// use connect_participant_core::ConnectionToken;
+/// use connect_participant::ConnectionToken;
 ///
 /// let token = ConnectionToken::new("secret-token");
 /// assert_eq!(format!("{token:?}"), "ConnectionToken(<redacted>)");
@@ -33,6 +33,12 @@ impl ConnectionToken {
 impl From<String> for ConnectionToken {
     fn from(s: String) -> Self {
         ConnectionToken(s)
+    }
+}
+
+impl From<&String> for ConnectionToken {
+    fn from(s: &String) -> Self {
+        ConnectionToken(s.clone())
     }
 }
 

@@ -4,9 +4,10 @@ use std::sync::Arc;
 use std::time::Duration;
 
 use bytes::Bytes;
+use connect_participant_core::operation::Operation;
 use connect_participant_core::{
-    self as core, jitter_from_bytes, split_call_entropy, Config, ConfigError, Error, Next,
-    SendEvent, SendEventOutput, TransportError, TransportErrorKind, TransportOptions,
+    self as core, AsyncHttpClient, Config, ConfigError, Error, SendEvent, SendEventOutput,
+    TransportError, TransportErrorKind, TransportOptions,
 };
 use http_body_util::{BodyExt, Full, Limited};
 use hyper_rustls::HttpsConnector;
@@ -22,7 +23,8 @@ type HttpClient = hyper_util::client::legacy::Client<HttpsConnector<HttpConnecto
 /// `send_event` future cancels the call cleanly.
 ///
 /// ```
-/// use connect_participant_hyper::{Client, Config};
+/// use connect_participant::hyper::Client;
+/// use connect_participant::Config;
 ///
 /// # #[tokio::main(flavor = "current_thread")] async fn main() -> Result<(), Box<dyn std::error::Error>> {
 /// let client = Client::new(Config::builder().region("us-west-2").use_fips(true).build()?)?;
@@ -32,6 +34,12 @@ type HttpClient = hyper_util::client::legacy::Client<HttpsConnector<HttpConnecto
 #[derive(Clone)]
 pub struct Client {
     core: core::Client,
+    http: HyperHttp,
+}
+
+/// hyper-util's pooled client as the core's [`AsyncHttpClient`].
+#[derive(Clone)]
+struct HyperHttp {
     http: HttpClient,
     options: TransportOptions,
 }
@@ -40,7 +48,7 @@ impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
             .field("config", self.core.config())
-            .field("options", &self.options)
+            .field("options", &self.http.options)
             .finish()
     }
 }
@@ -92,7 +100,7 @@ impl ClientBuilder {
         let mut http = HttpConnector::new();
         http.enforce_http(false);
         http.set_nodelay(true);
-        http.set_connect_timeout(Some(self.options.get_connect_timeout()));
+        http.set_connect_timeout(Some(self.options.connect_timeout()));
         let connector = hyper_rustls::HttpsConnectorBuilder::new()
             .with_tls_config(tls)
             .https_or_http()
@@ -104,16 +112,20 @@ impl ClientBuilder {
             .build(connector);
         Ok(Client {
             core: core::Client::new(self.config),
-            http,
-            options: self.options,
+            http: HyperHttp {
+                http,
+                options: self.options,
+            },
         })
     }
 }
 
-fn random<const N: usize>() -> Result<[u8; N], TransportError> {
-    let mut bytes = [0u8; N];
-    getrandom::fill(&mut bytes).map_err(|e| {
-        TransportError::new(TransportErrorKind::Other, format!("no OS randomness: {e}"))
+/// The seed of one call: 32 bytes of OS randomness.
+fn seed() -> Result<[u8; 32], Error> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| Error::Transport {
+        error: TransportError::new(TransportErrorKind::Other, format!("no OS randomness: {e}")),
+        attempts: 0,
     })?;
     Ok(bytes)
 }
@@ -149,42 +161,31 @@ impl Client {
 
     /// The transport options.
     pub fn options(&self) -> &TransportOptions {
-        &self.options
+        &self.http.options
     }
 
     /// Sends one event, retrying as the core's policy decides (the same
     /// client token on every attempt), and returns the output or the error
     /// with the number of attempts made.
     pub async fn send_event(&self, event: SendEvent) -> Result<SendEventOutput, Error> {
-        let entropy = random().map_err(|error| Error::Transport { error, attempts: 0 })?;
-        let (seed, first_jitter) = split_call_entropy(entropy);
-        let mut spare_jitter = Some(first_jitter);
-        let mut call = self.core.start(event, seed)?;
-        #[cfg(feature = "tracing")]
-        let span = tracing::debug_span!(
-            "send_event",
-            content_type = call.event().event().content_type().as_str(),
-            client_token = call.client_token()
-        );
-        loop {
-            let request = call.next_request();
-            let outcome = self.send(request);
-            #[cfg(feature = "tracing")]
-            let outcome = tracing::Instrument::instrument(
-                outcome,
-                tracing::debug_span!(parent: &span, "attempt", n = call.attempts()),
-            );
-            let outcome = outcome.await;
-            // Fresh randomness only for a second retry and later.
-            let jitter = spare_jitter
-                .take()
-                .unwrap_or_else(|| random().map(jitter_from_bytes).unwrap_or(0.5));
-            match call.finish_attempt(outcome, jitter) {
-                Next::Done(result) => return result,
-                Next::RetryAfter(wait) => tokio::time::sleep(wait).await,
-            }
-        }
+        self.call(event).await
     }
+
+    /// Runs one call of any operation of the service with the core's retry
+    /// policy ([`core::Client::call_async`]), seeded from the OS.
+    pub async fn call<O: Operation>(&self, operation: O) -> Result<O::Output, Error> {
+        let call = async { self.core.call_async(&self.http, operation, seed()?).await };
+        #[cfg(feature = "tracing")]
+        let call = tracing::Instrument::instrument(
+            call,
+            tracing::debug_span!("call", operation = O::NAME),
+        );
+        call.await
+    }
+}
+
+impl AsyncHttpClient for HyperHttp {
+    type Body = Bytes;
 
     /// One attempt, bounded as a whole by the attempt timeout: send the
     /// request, read the body up to the limit.
@@ -192,7 +193,9 @@ impl Client {
         &self,
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Bytes>, TransportError> {
-        let limit = self.options.get_max_response_bytes();
+        #[cfg(feature = "tracing")]
+        let span = tracing::debug_span!("attempt", sdk_request = ?request.headers().get(core::wire::SDK_REQUEST_HEADER));
+        let limit = self.options.max_response_bytes();
         let attempt = async {
             let request = request.map(|body| Full::new(Bytes::from(body)));
             let response = self.http.request(request).await.map_err(request_error)?;
@@ -205,12 +208,20 @@ impl Client {
                 .to_bytes();
             Ok(http::Response::from_parts(parts, body))
         };
-        let timeout = self.options.get_attempt_timeout();
+        #[cfg(feature = "tracing")]
+        let attempt = tracing::Instrument::instrument(attempt, span);
+        let timeout = self.options.attempt_timeout();
         tokio::time::timeout(timeout, attempt).await.map_err(|_| {
             TransportError::new(
                 TransportErrorKind::Timeout,
                 format!("attempt timed out after {timeout:?}"),
             )
         })?
+    }
+
+    async fn sleep(&self, wait: Duration) {
+        #[cfg(feature = "tracing")]
+        tracing::debug!(wait_ms = wait.as_millis() as u64, "retrying");
+        tokio::time::sleep(wait).await
     }
 }

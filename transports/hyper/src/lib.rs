@@ -6,7 +6,8 @@
 //! It needs a Tokio runtime with the time driver enabled.
 //!
 //! ```no_run
-//! use connect_participant_hyper::{Client, SendEvent};
+//! use connect_participant::hyper::Client;
+//! use connect_participant::SendEvent;
 //!
 //! # async fn run() -> Result<(), Box<dyn std::error::Error>> {
 //! let client = Client::from_env()?; // AWS_REGION, AWS_ENDPOINT_URL_CONNECTPARTICIPANT, ...
@@ -20,7 +21,4 @@ mod client;
 mod error_map;
 
 pub use client::{Client, ClientBuilder};
-pub use connect_participant_core::{
-    Config, ConfigError, ContentType, Error, SendEvent, SendEventOutput, ServiceErrorKind,
-    TransportOptions,
-};
+

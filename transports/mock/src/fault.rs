@@ -33,7 +33,8 @@ pub(crate) const TRUNCATED_MISSING: usize = 64;
 /// its wait).
 ///
 /// ```
-/// use connect_participant_mock::{Fault, MockService};
+/// use connect_participant::http;
+/// use connect_participant::mock::{Fault, MockService};
 ///
 /// let service = MockService::new();
 /// let chat = service.open_chat();

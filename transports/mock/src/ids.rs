@@ -7,7 +7,6 @@
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 
-use connect_participant_core::uuid_v4;
 
 /// Makes identifiers for one service.
 #[derive(Debug)]
@@ -38,21 +37,31 @@ impl IdSource {
 
     /// A UUID version 4 text (event ids, request ids, participant ids).
     pub(crate) fn uuid(&mut self) -> String {
-        uuid_v4(self.bytes16())
+        let mut b = self.bytes16();
+        b[6] = (b[6] & 0x0f) | 0x40;
+        b[8] = (b[8] & 0x3f) | 0x80;
+        let hex = hex(&b);
+        format!(
+            "{}-{}-{}-{}-{}",
+            &hex[..8],
+            &hex[8..12],
+            &hex[12..16],
+            &hex[16..20],
+            &hex[20..]
+        )
     }
 
     /// 64 lower-case hex digits: a connection token.
     pub(crate) fn token(&mut self) -> String {
-        const HEX: &[u8; 16] = b"0123456789abcdef";
-        let mut out = String::with_capacity(64);
-        for _ in 0..2 {
-            for b in self.bytes16() {
-                out.push(char::from(HEX[usize::from(b >> 4)]));
-                out.push(char::from(HEX[usize::from(b & 0x0f)]));
-            }
-        }
+        let mut out = hex(&self.bytes16());
+        out.push_str(&hex(&self.bytes16()));
         out
     }
+}
+
+/// Lower-case hex digits of `bytes`.
+fn hex(bytes: &[u8]) -> String {
+    bytes.iter().map(|b| format!("{b:02x}")).collect()
 }
 
 #[cfg(test)]

@@ -8,7 +8,9 @@
 //!   validation of every rule, idempotent `ClientToken`s, receipt conflicts,
 //!   an optional per-token [`RateLimit`], and a queue of [`Fault`]s.
 //! - [`MockService::send`]: the in-memory transport, to drive a core
-//!   [`Call`](connect_participant_core::Call) without sockets.
+//!   [`Call`](connect_participant_core::Call) without sockets; the service
+//!   is also a [`SyncHttpClient`](connect_participant_core::SyncHttpClient)
+//!   whose waits are recorded, not slept.
 //! - [`MockServer`]: the same service on loopback HTTP/1.1, for real
 //!   transports (blocking or async).
 //!
@@ -33,8 +35,8 @@
 //! ignored, and an empty `ClientToken` gives no idempotency.
 //!
 //! ```
-//! use connect_participant_core::{Client, Config, Next, SendEvent, ServiceErrorKind};
-//! use connect_participant_mock::{MockService, Role, CONFLICT_MESSAGE};
+//! use connect_participant::mock::{MockService, Role, CONFLICT_MESSAGE};
+//! use connect_participant::{Client, Config, Next, SendEvent, ServiceErrorKind};
 //!
 //! let service = MockService::new();
 //! let chat = service.open_chat();
@@ -44,9 +46,12 @@
 //! let mut call = client.start(SendEvent::read_receipt(chat.agent.as_str(), "m-1"), [3; 32])?;
 //! let result = loop {
 //!     let outcome = service.send(call.next_request());
-//!     match call.finish_attempt(outcome, 0.0) {
+//!     match call.finish_attempt(outcome) {
 //!         Next::Done(result) => break result,
-//!         Next::RetryAfter(wait) => std::thread::sleep(wait),
+//!         Next::RetryAfter { wait, call: next } => {
+//!             std::thread::sleep(wait);
+//!             call = next;
+//!         }
 //!     }
 //! };
 //! let error = result.unwrap_err();

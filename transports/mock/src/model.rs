@@ -77,7 +77,7 @@ impl RateLimit {
     ///
     /// ```
     /// use std::time::Duration;
-    /// use connect_participant_mock::RateLimit;
+    /// use connect_participant::mock::RateLimit;
     ///
     /// let limit = RateLimit::new(5, Duration::from_secs(1));
     /// assert_eq!((limit.requests, limit.per), (5, Duration::from_secs(1)));

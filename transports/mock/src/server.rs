@@ -37,7 +37,7 @@ pub const MAX_REQUEST_BODY: usize = 1024 * 1024;
 ///
 /// ```
 /// use std::io::{Read, Write};
-/// use connect_participant_mock::{MockServer, MockService};
+/// use connect_participant::mock::{MockServer, MockService};
 ///
 /// let server = MockServer::start(MockService::new())?;
 /// let chat = server.service().open_chat();

@@ -18,24 +18,19 @@ use crate::{rules, Chat, ChatId, Fault, RateLimit, RecordedEvent, Role};
 /// behind one mutex, so it can be shared between threads, tasks and a
 /// [`MockServer`](crate::MockServer).
 ///
-/// Drive it in memory with [`MockService::send`] as a transport:
+/// Drive it in memory as the HTTP client of the core's retry loop (waits
+/// are recorded, not slept):
 ///
 /// ```
-/// use connect_participant_core::{Client, Config, Next, SendEvent};
-/// use connect_participant_mock::{MockService, Role};
+/// use connect_participant::mock::{MockService, Role};
+/// use connect_participant::{Client, Config, SendEvent};
 ///
 /// let service = MockService::new();
 /// let chat = service.open_chat();
 ///
 /// let client = Client::new(Config::for_endpoint("https://participant.example")?);
-/// let mut call = client.start(SendEvent::read_receipt(chat.customer.as_str(), "msg-1"), [9; 32])?;
-/// let output = loop {
-///     let outcome = service.send(call.next_request());
-///     match call.finish_attempt(outcome, 0.0) {
-///         Next::Done(result) => break result?,
-///         Next::RetryAfter(wait) => std::thread::sleep(wait),
-///     }
-/// };
+/// let event = SendEvent::read_receipt(chat.customer.as_str(), "msg-1");
+/// let output = client.call(&service, event, [9; 32])?;
 ///
 /// let transcript = service.transcript(chat.id);
 /// assert_eq!(transcript.len(), 1);
@@ -95,7 +90,7 @@ impl MockService {
     /// A new chat with a customer and an agent joined.
     ///
     /// ```
-    /// use connect_participant_mock::{MockService, Role};
+    /// use connect_participant::mock::{MockService, Role};
     ///
     /// let service = MockService::new();
     /// let chat = service.open_chat();
@@ -174,11 +169,23 @@ impl MockService {
         self.lock().requests_received
     }
 
+    /// The waits between attempts that calls driven in memory through
+    /// [`Client::call`](connect_participant_core::Client::call) asked for,
+    /// in order (recorded instead of slept).
+    pub fn waits(&self) -> Vec<std::time::Duration> {
+        self.lock().waits.clone()
+    }
+
+    pub(crate) fn record_wait(&self, wait: std::time::Duration) {
+        self.lock().waits.push(wait);
+    }
+
     /// The service's answer to a request, without faults. Counts as a
     /// request received. The URI's host is ignored: only its path matters.
     ///
     /// ```
-    /// use connect_participant_mock::MockService;
+    /// use connect_participant::http;
+    /// use connect_participant::mock::MockService;
     ///
     /// let service = MockService::new();
     /// let request = http::Request::builder()

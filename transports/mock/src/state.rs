@@ -47,6 +47,8 @@ pub(crate) struct State {
     windows: HashMap<String, VecDeque<Instant>>,
     pub(crate) faults: VecDeque<Fault>,
     pub(crate) requests_received: usize,
+    /// Waits between attempts asked of the in-memory transport.
+    pub(crate) waits: Vec<std::time::Duration>,
 }
 
 impl State {
@@ -60,6 +62,7 @@ impl State {
             windows: HashMap::new(),
             faults: VecDeque::new(),
             requests_received: 0,
+            waits: Vec::new(),
         }
     }
 

@@ -10,7 +10,7 @@ const SECONDS_PER_DAY: u64 = 86_400;
 ///
 /// ```
 /// use std::time::{Duration, UNIX_EPOCH};
-/// use connect_participant_mock::absolute_time;
+/// use connect_participant::mock::absolute_time;
 ///
 /// let t = UNIX_EPOCH + Duration::from_millis(1_573_180_888_172);
 /// assert_eq!(absolute_time(t), "2019-11-08T02:41:28.172Z");

@@ -3,9 +3,10 @@
 use std::sync::Arc;
 use std::time::Duration;
 
+use connect_participant_core::operation::Operation;
 use connect_participant_core::{
-    self as core, jitter_from_bytes, split_call_entropy, Config, ConfigError, Error, Next,
-    SendEvent, SendEventOutput, TransportError, TransportErrorKind, TransportOptions,
+    self as core, Config, ConfigError, Error, SendEvent, SendEventOutput, SyncHttpClient,
+    TransportError, TransportErrorKind, TransportOptions,
 };
 use ureq::config::AutoHeaderValue;
 
@@ -16,11 +17,12 @@ use crate::resolver::CachingResolver;
 /// retry quota); safe to use from many threads at once.
 ///
 /// ```
-/// use connect_participant_ureq::{Client, Config, TransportOptions};
+/// use connect_participant::ureq::Client;
+/// use connect_participant::{Config, TransportOptions};
 /// use std::time::Duration;
 ///
 /// let client = Client::builder(Config::builder().region("eu-west-2").build()?)
-///     .options(TransportOptions::default().attempt_timeout(Duration::from_secs(5)))
+///     .options(TransportOptions::default().with_attempt_timeout(Duration::from_secs(5)))
 ///     .build()?;
 /// assert_eq!(client.config().endpoint().as_str(), "https://participant.connect.eu-west-2.amazonaws.com");
 /// # Ok::<(), Box<dyn std::error::Error>>(())
@@ -28,6 +30,12 @@ use crate::resolver::CachingResolver;
 #[derive(Clone)]
 pub struct Client {
     core: core::Client,
+    http: UreqHttp,
+}
+
+/// The agent as the core's [`SyncHttpClient`]: one attempt, and sleeping.
+#[derive(Clone)]
+struct UreqHttp {
     agent: ureq::Agent,
     options: TransportOptions,
 }
@@ -36,7 +44,7 @@ impl std::fmt::Debug for Client {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("Client")
             .field("config", self.core.config())
-            .field("options", &self.options)
+            .field("options", &self.http.options)
             .finish()
     }
 }
@@ -92,8 +100,8 @@ impl ClientBuilder {
             // reopening the rest on every call).
             .max_idle_connections(MAX_IDLE_CONNECTIONS)
             .max_idle_connections_per_host(MAX_IDLE_CONNECTIONS)
-            .timeout_connect(Some(options.get_connect_timeout()))
-            .timeout_per_call(Some(options.get_attempt_timeout()))
+            .timeout_connect(Some(options.connect_timeout()))
+            .timeout_per_call(Some(options.attempt_timeout()))
             .tls_config(tls.build())
             .build();
         // ureq resolves the host before it looks in its pool; with a timeout
@@ -105,8 +113,7 @@ impl ClientBuilder {
         );
         Ok(Client {
             core: core::Client::new(self.config),
-            agent,
-            options,
+            http: UreqHttp { agent, options },
         })
     }
 }
@@ -114,10 +121,12 @@ impl ClientBuilder {
 /// Idle connections kept for reuse (ureq's default is 3 per host).
 const MAX_IDLE_CONNECTIONS: usize = 64;
 
-fn random<const N: usize>() -> Result<[u8; N], TransportError> {
-    let mut bytes = [0u8; N];
-    getrandom::fill(&mut bytes).map_err(|e| {
-        TransportError::new(TransportErrorKind::Other, format!("no OS randomness: {e}"))
+/// The seed of one call: 32 bytes of OS randomness.
+fn seed() -> Result<[u8; 32], Error> {
+    let mut bytes = [0u8; 32];
+    getrandom::fill(&mut bytes).map_err(|e| Error::Transport {
+        error: TransportError::new(TransportErrorKind::Other, format!("no OS randomness: {e}")),
+        attempts: 0,
     })?;
     Ok(bytes)
 }
@@ -153,58 +162,48 @@ impl Client {
 
     /// The transport options.
     pub fn options(&self) -> &TransportOptions {
-        &self.options
+        &self.http.options
     }
 
     /// Sends one event, retrying as the core's policy decides (the same
     /// client token on every attempt), and returns the output or the error
     /// with the number of attempts made.
     pub fn send_event(&self, event: SendEvent) -> Result<SendEventOutput, Error> {
-        let entropy = random().map_err(|error| Error::Transport { error, attempts: 0 })?;
-        let (seed, first_jitter) = split_call_entropy(entropy);
-        let mut spare_jitter = Some(first_jitter);
-        let mut call = self.core.start(event, seed)?;
-        #[cfg(feature = "tracing")]
-        let _span = tracing::debug_span!(
-            "send_event",
-            content_type = call.event().event().content_type().as_str(),
-            client_token = call.client_token()
-        )
-        .entered();
-        loop {
-            let request = call.next_request();
-            #[cfg(feature = "tracing")]
-            let _attempt = tracing::debug_span!("attempt", n = call.attempts()).entered();
-            let outcome = self.send(request);
-            // Fresh randomness only for a second retry and later.
-            let jitter = spare_jitter
-                .take()
-                .unwrap_or_else(|| random().map(jitter_from_bytes).unwrap_or(0.5));
-            match call.finish_attempt(outcome, jitter) {
-                Next::Done(result) => return result,
-                Next::RetryAfter(wait) => sleep(wait),
-            }
-        }
+        self.call(event)
     }
+
+    /// Runs one call of any operation of the service with the core's retry
+    /// policy ([`core::Client::call`]), seeded from the OS.
+    pub fn call<O: Operation>(&self, operation: O) -> Result<O::Output, Error> {
+        #[cfg(feature = "tracing")]
+        let _span = tracing::debug_span!("call", operation = O::NAME).entered();
+        self.core.call(&self.http, operation, seed()?)
+    }
+}
+
+impl SyncHttpClient for UreqHttp {
+    type Body = Vec<u8>;
 
     /// One attempt: send the request, read the body up to the limit.
     fn send(
         &self,
         request: http::Request<Vec<u8>>,
     ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        #[cfg(feature = "tracing")]
+        let _attempt = tracing::debug_span!("attempt", sdk_request = ?request.headers().get(core::wire::SDK_REQUEST_HEADER)).entered();
         let response = self.agent.run(request).map_err(transport_error)?;
         let (parts, mut body) = response.into_parts();
         let bytes = body
             .with_config()
-            .limit(self.options.get_max_response_bytes())
+            .limit(self.options.max_response_bytes())
             .read_to_vec()
             .map_err(transport_error)?;
         Ok(http::Response::from_parts(parts, bytes))
     }
-}
 
-fn sleep(wait: Duration) {
-    #[cfg(feature = "tracing")]
-    tracing::debug!(wait_ms = wait.as_millis() as u64, "retrying");
-    std::thread::sleep(wait);
+    fn sleep(&self, wait: Duration) {
+        #[cfg(feature = "tracing")]
+        tracing::debug!(wait_ms = wait.as_millis() as u64, "retrying");
+        std::thread::sleep(wait);
+    }
 }

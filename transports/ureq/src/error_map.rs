@@ -30,7 +30,6 @@ pub(crate) fn transport_error(e: ureq::Error) -> TransportError {
         ureq::Error::Protocol(_) => Kind::Io,
         ureq::Error::BodyExceedsLimit(_) => Kind::BodyTooLarge,
         ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => Kind::Tls,
-        ureq::Error::RequireHttpsOnly(_) => Kind::Refused,
         _ => Kind::Other,
     };
     TransportError::new(kind, e.to_string()).with_source(e)

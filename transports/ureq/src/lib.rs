@@ -11,7 +11,8 @@
 //! logs the token, and the async client has no such dump.
 //!
 //! ```no_run
-//! use connect_participant_ureq::{Client, SendEvent};
+//! use connect_participant::ureq::Client;
+//! use connect_participant::SendEvent;
 //!
 //! let client = Client::from_env()?; // AWS_REGION, AWS_ENDPOINT_URL_CONNECTPARTICIPANT, ...
 //! let output = client.send_event(SendEvent::typing("connection-token"))?;
@@ -25,7 +26,4 @@ mod error_map;
 mod resolver;
 
 pub use client::{Client, ClientBuilder};
-pub use connect_participant_core::{
-    Config, ConfigError, ContentType, Error, SendEvent, SendEventOutput, ServiceErrorKind,
-    TransportOptions,
-};
+

@@ -3,6 +3,8 @@
 use std::fmt;
 use std::time::Duration;
 
+use crate::retry::{retry_class, RetryClass};
+
 /// Which modeled error a [`ServiceError`] is, chosen by its code (not status).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
 #[non_exhaustive]
@@ -36,77 +38,13 @@ impl ServiceErrorKind {
     }
 }
 
-/// How the retry policy treats an error.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
-#[non_exhaustive]
-pub enum ErrorClass {
-    /// The service asked the caller to slow down; retried.
-    Throttling,
-    /// A passing failure (5xx, timeouts, connection failures); retried.
-    Transient,
-    /// Retrying cannot help (e.g. access denied, conflict, validation); not retried.
-    Final,
-}
-
-impl ErrorClass {
-    /// True unless [`ErrorClass::Final`].
-    pub fn is_retryable(self) -> bool {
-        !matches!(self, ErrorClass::Final)
-    }
-}
-
-const THROTTLING_CODES: &[&str] = &[
-    "Throttling",
-    "ThrottlingException",
-    "ThrottledException",
-    "RequestThrottledException",
-    "TooManyRequestsException",
-    "ProvisionedThroughputExceededException",
-    "TransactionInProgressException",
-    "RequestLimitExceeded",
-    "BandwidthLimitExceeded",
-    "LimitExceededException",
-    "RequestThrottled",
-    "SlowDown",
-    "PriorRequestNotComplete",
-    "EC2ThrottledException",
-];
-const TRANSIENT_CODES: &[&str] = &[
-    "RequestTimeout",
-    "RequestTimeoutException",
-    "PriorRequestNotComplete",
-];
-const TRANSIENT_STATUSES: &[u16] = &[500, 502, 503, 504];
-
-/// Modeled client errors: retrying cannot help, whatever the status says.
-const FINAL_CODES: &[&str] = &[
-    "AccessDeniedException",
-    "ConflictException",
-    "ValidationException",
-];
-
-/// Classifies a non-2xx answer by code and status (SPEC, Retries). A 429 with
-/// no code is throttling; the modeled client errors (access denied, conflict,
-/// validation) are final even on a 5xx status.
-pub fn classify(status: http::StatusCode, code: Option<&str>) -> ErrorClass {
-    match code {
-        Some(c) if FINAL_CODES.contains(&c) => return ErrorClass::Final,
-        Some(c) if THROTTLING_CODES.contains(&c) => return ErrorClass::Throttling,
-        None if status == http::StatusCode::TOO_MANY_REQUESTS => return ErrorClass::Throttling,
-        Some(c) if TRANSIENT_CODES.contains(&c) => return ErrorClass::Transient,
-        _ => {}
-    }
-    if TRANSIENT_STATUSES.contains(&status.as_u16()) {
-        ErrorClass::Transient
-    } else {
-        ErrorClass::Final
-    }
-}
-
 /// An error answer from the service (any non-2xx status).
 ///
 /// ```
-/// use connect_participant_core::{parse_response, ErrorClass, ResponseError, ServiceErrorKind};
+/// use connect_participant::error::ResponseError;
+/// use connect_participant::retry::RetryClass;
+/// use connect_participant::wire::parse_response;
+/// use connect_participant::{http, SendEvent, ServiceErrorKind};
 ///
 /// let response = http::Response::builder()
 ///     .status(409)
@@ -114,11 +52,11 @@ pub fn classify(status: http::StatusCode, code: Option<&str>) -> ErrorClass {
 ///     .header("X-Amzn-Errortype", "ConflictException")
 ///     .body(r#"{"message":"Operation can not be performed due to the state of the contact."}"#)
 ///     .unwrap();
-/// let Err(ResponseError::Service(err)) = parse_response(&response) else { panic!() };
+/// let Err(ResponseError::Service(err)) = parse_response::<SendEvent, _>(&response) else { panic!() };
 /// assert_eq!(err.kind(), ServiceErrorKind::Conflict);
 /// assert_eq!(err.message(), Some("Operation can not be performed due to the state of the contact."));
 /// assert_eq!(err.request_id(), Some("req-1"));
-/// assert_eq!(err.class(), ErrorClass::Final);
+/// assert_eq!(err.retry_class(), RetryClass::Final);
 /// ```
 #[derive(Clone, PartialEq, Eq)]
 pub struct ServiceError {
@@ -128,6 +66,7 @@ pub struct ServiceError {
     pub(crate) message: Option<String>,
     pub(crate) request_id: Option<String>,
     pub(crate) retry_after: Option<Duration>,
+    pub(crate) json_body: bool,
 }
 
 impl ServiceError {
@@ -155,13 +94,18 @@ impl ServiceError {
     pub fn retry_after(&self) -> Option<Duration> {
         self.retry_after
     }
-    /// Throttling, transient or final.
-    pub fn class(&self) -> ErrorClass {
-        classify(self.status, self.code.as_deref())
+    /// True when the body was a JSON object (the AWS CLI then prints an
+    /// empty message when it has none, rather than the status's reason phrase).
+    pub fn has_json_body(&self) -> bool {
+        self.json_body
     }
-    /// Shorthand for `class() == ErrorClass::Throttling`.
+    /// How the retry policy treats it: throttling, transient or final.
+    pub fn retry_class(&self) -> RetryClass {
+        retry_class(self.status, self.code.as_deref())
+    }
+    /// Shorthand for `retry_class() == RetryClass::Throttling`.
     pub fn is_throttling(&self) -> bool {
-        self.class() == ErrorClass::Throttling
+        self.retry_class() == RetryClass::Throttling
     }
 }
 
@@ -173,7 +117,7 @@ impl fmt::Debug for ServiceError {
             .field("code", &self.code)
             .field("message", &self.message)
             .field("request_id", &self.request_id)
-            .field("class", &self.class())
+            .field("retry_class", &self.retry_class())
             .finish()
     }
 }
@@ -198,35 +142,3 @@ impl fmt::Display for ServiceError {
 
 impl std::error::Error for ServiceError {}
 
-#[cfg(test)]
-mod tests {
-    use super::*;
-    use http::StatusCode as S;
-
-    #[test]
-    fn classification() {
-        assert_eq!(classify(S::TOO_MANY_REQUESTS, None), ErrorClass::Throttling);
-        assert_eq!(
-            classify(S::TOO_MANY_REQUESTS, Some("Foo")),
-            ErrorClass::Final
-        );
-        assert_eq!(
-            classify(S::BAD_REQUEST, Some("SlowDown")),
-            ErrorClass::Throttling
-        );
-        assert_eq!(
-            classify(S::BAD_REQUEST, Some("RequestTimeout")),
-            ErrorClass::Transient
-        );
-        assert_eq!(classify(S::BAD_GATEWAY, None), ErrorClass::Transient);
-        assert_eq!(classify(S::NOT_IMPLEMENTED, None), ErrorClass::Final);
-        assert_eq!(
-            classify(S::CONFLICT, Some("ConflictException")),
-            ErrorClass::Final
-        );
-        assert_eq!(
-            classify(S::FORBIDDEN, Some("AccessDeniedException")),
-            ErrorClass::Final
-        );
-    }
-}

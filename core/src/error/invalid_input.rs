@@ -14,6 +14,11 @@ pub enum Field {
     Content,
     /// The `ClientToken` body member.
     ClientToken,
+    /// The `ParticipantToken` of CreateParticipantConnection (sent as the
+    /// `X-Amz-Bearer` header).
+    ParticipantToken,
+    /// The `Type` body member of CreateParticipantConnection.
+    Type,
 }
 
 impl Field {
@@ -24,6 +29,8 @@ impl Field {
             Field::ContentType => "ContentType",
             Field::Content => "Content",
             Field::ClientToken => "ClientToken",
+            Field::ParticipantToken => "ParticipantToken",
+            Field::Type => "Type",
         }
     }
 }
@@ -58,6 +65,8 @@ pub enum Rule {
     /// A receipt's content is not a JSON object with a non-empty string
     /// `messageId`.
     ReceiptContent(ReceiptProblem),
+    /// A list that, when given, must hold at least one value is empty.
+    EmptyList,
 }
 
 /// What is wrong with a receipt's content.
@@ -80,6 +89,7 @@ impl fmt::Display for Rule {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match self {
             Rule::Required => f.write_str("is required for this content type"),
+            Rule::EmptyList => f.write_str("must hold at least one value when given"),
             Rule::Length { min, max, actual } => write!(
                 f,
                 "length must be {min}..={max} characters (Unicode scalar values), got {actual}"
@@ -106,11 +116,12 @@ impl fmt::Display for Rule {
     }
 }
 
-/// An input that breaks a rule of the SendEvent contract. Raised before any
+/// An input that breaks a rule of its operation's contract. Raised before any
 /// request is built, so nothing was sent.
 ///
 /// ```
-/// use connect_participant_core::{Field, SendEvent};
+/// use connect_participant::error::Field;
+/// use connect_participant::SendEvent;
 ///
 /// let err = SendEvent::read_receipt("token", "").validate().unwrap_err();
 /// assert_eq!(err.field(), Field::Content);

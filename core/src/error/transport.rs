@@ -3,7 +3,7 @@
 use std::fmt;
 use std::sync::Arc;
 
-use crate::ErrorClass;
+use crate::retry::RetryClass;
 
 /// What went wrong below HTTP.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
@@ -20,9 +20,6 @@ pub enum TransportErrorKind {
     Tls,
     /// The response body was larger than the configured limit. Not retried.
     BodyTooLarge,
-    /// The request was refused before sending (e.g. plain `http://` to a
-    /// host that is not loopback). Not retried.
-    Refused,
     /// Anything else. Not retried.
     Other,
 }
@@ -65,12 +62,12 @@ impl TransportError {
 
     /// How the retry policy treats it: connection failures and timeouts are
     /// transient, the rest final.
-    pub fn class(&self) -> ErrorClass {
+    pub fn retry_class(&self) -> RetryClass {
         match self.kind {
             TransportErrorKind::Connect | TransportErrorKind::Timeout | TransportErrorKind::Io => {
-                ErrorClass::Transient
+                RetryClass::Transient
             }
-            _ => ErrorClass::Final,
+            _ => RetryClass::Final,
         }
     }
 }

@@ -1,15 +1,30 @@
-//! The error of a whole SendEvent call.
+//! Errors: the error of a whole call ([`Error`]) and the families it holds,
+//! each saying where a failure arose: an input that broke a rule (nothing
+//! was sent), the service's error answer, a malformed answer, or a
+//! transport failure.
 
-use crate::{
-    ErrorClass, InvalidInput, MalformedResponse, ResponseError, ServiceError, TransportError,
-};
+mod code;
+mod invalid_input;
+mod response;
+mod service;
+mod transport;
 
-/// Why a SendEvent call failed. Each family says where the failure arose:
-/// before any I/O, in the service's answer, in a malformed answer, or in the
-/// transport; all but the first carry the number of attempts made.
+pub use code::sanitize_error_code;
+pub(crate) use code::code_and_message;
+pub use invalid_input::{Field, InvalidInput, ReceiptProblem, Rule};
+pub(crate) use response::excerpt;
+pub use response::{MalformedResponse, ResponseError, MAX_EXCERPT_BYTES};
+pub use service::{ServiceError, ServiceErrorKind};
+pub use transport::{TransportError, TransportErrorKind};
+
+use crate::retry::RetryClass;
+
+/// Why a call failed. Each family says where the failure arose: before any
+/// I/O, in the service's answer, in a malformed answer, or in the transport;
+/// all but the first carry the number of attempts made.
 ///
 /// ```
-/// use connect_participant_core::{Error, SendEvent};
+/// use connect_participant::{Error, SendEvent};
 ///
 /// let err: Error = SendEvent::typing("").validate().unwrap_err().into();
 /// assert_eq!(err.attempts(), 0);
@@ -51,7 +66,8 @@ pub enum Error {
 }
 
 impl Error {
-    /// Attempts made before the call ended (0 for invalid input).
+    /// Attempts made before the call ended (0 for invalid input, or for a
+    /// transport that failed before its first attempt).
     pub fn attempts(&self) -> u32 {
         match self {
             Error::InvalidInput(_) => 0,
@@ -69,13 +85,13 @@ impl Error {
         }
     }
 
-    /// How the last failure was classed (invalid input and malformed answers
-    /// are final).
-    pub fn class(&self) -> ErrorClass {
+    /// How the retry policy classed the last failure (invalid input and
+    /// malformed answers are final).
+    pub fn retry_class(&self) -> RetryClass {
         match self {
-            Error::Service { error, .. } => error.class(),
-            Error::Transport { error, .. } => error.class(),
-            _ => ErrorClass::Final,
+            Error::Service { error, .. } => error.retry_class(),
+            Error::Transport { error, .. } => error.retry_class(),
+            _ => RetryClass::Final,
         }
     }
 

@@ -1,6 +1,11 @@
-//! The SendEvent input, its constructors and its validation.
+//! The SendEvent operation: its input, constructors and validation, its
+//! request body and its output (docs/spec.md#requests).
 
-use crate::invalid_input::{Field, InvalidInput, ReceiptProblem, Rule};
+use serde::{Deserialize, Serialize};
+
+use crate::error::{Field, InvalidInput, ReceiptProblem, Rule};
+use crate::operation::{Operation, ResponseMeta};
+use crate::validate::{check_length, check_token};
 use crate::{ConnectionToken, ContentType};
 
 /// Length limits, in Unicode scalar values, from the service model.
@@ -14,12 +19,11 @@ pub(crate) mod limits {
 /// One SendEvent call's input: the connection token, the content type, and
 /// the optional content and client token.
 ///
-/// Build it with a constructor, then [`validate`](SendEvent::validate) it (the
-/// client does that for you) to get a [`ValidSendEvent`], the only thing a
-/// request can be built from.
+/// Build it with a constructor; the client [validates](SendEvent::validate)
+/// it before anything is built or sent.
 ///
 /// ```
-/// use connect_participant_core::{ContentType, SendEvent};
+/// use connect_participant::{ContentType, SendEvent};
 ///
 /// let typing = SendEvent::typing("connection-token");
 /// let read = SendEvent::read_receipt("connection-token", "11111111-aaaa-bbbb-cccc-EXAMPLE01234");
@@ -61,26 +65,30 @@ impl SendEvent {
     /// A delivery receipt for the message with this id.
     pub fn delivered_receipt(
         connection_token: impl Into<ConnectionToken>,
-        message_id: &str,
+        message_id: impl AsRef<str>,
     ) -> Self {
         SendEvent::new(
             connection_token,
             ContentType::MessageDelivered,
-            Some(receipt_content(message_id)),
+            Some(receipt_content(message_id.as_ref())),
         )
     }
 
     /// A read receipt for the message with this id.
-    pub fn read_receipt(connection_token: impl Into<ConnectionToken>, message_id: &str) -> Self {
+    pub fn read_receipt(
+        connection_token: impl Into<ConnectionToken>,
+        message_id: impl AsRef<str>,
+    ) -> Self {
         SendEvent::new(
             connection_token,
             ContentType::MessageRead,
-            Some(receipt_content(message_id)),
+            Some(receipt_content(message_id.as_ref())),
         )
     }
 
     /// Sets the idempotency token sent as `ClientToken` (unchanged, on every
-    /// attempt). Without one, the client generates a UUID v4 once per call.
+    /// attempt). Without one, or with an empty one, the call generates a
+    /// UUID v4 once and sends it on every attempt (docs/spec.md#idempotency).
     pub fn with_client_token(mut self, client_token: impl Into<String>) -> Self {
         self.client_token = Some(client_token.into());
         self
@@ -108,13 +116,12 @@ impl SendEvent {
 
     /// Checks every rule of the contract, in field order (connection token,
     /// content type, content, client token), and returns the first broken one.
-    pub fn validate(self) -> Result<ValidSendEvent, InvalidInput> {
-        check_length(
+    pub fn validate(&self) -> Result<(), InvalidInput> {
+        check_token(
             Field::ConnectionToken,
             self.connection_token.expose(),
             limits::CONNECTION_TOKEN,
         )?;
-        check_header_value(Field::ConnectionToken, self.connection_token.expose())?;
         check_length(
             Field::ContentType,
             self.content_type.as_str(),
@@ -135,23 +142,82 @@ impl SendEvent {
         if let Some(token) = &self.client_token {
             check_length(Field::ClientToken, token, limits::CLIENT_TOKEN)?;
         }
-        Ok(ValidSendEvent(self))
+        Ok(())
     }
 }
 
-/// A [`SendEvent`] that passed every rule; requests are built from it.
-#[derive(Debug, Clone, PartialEq, Eq)]
-pub struct ValidSendEvent(SendEvent);
+/// The JSON request body: only the members that are set (never `null`).
+#[derive(Serialize)]
+struct WireInput<'a> {
+    #[serde(rename = "ContentType")]
+    content_type: &'a str,
+    #[serde(rename = "Content", skip_serializing_if = "Option::is_none")]
+    content: Option<&'a str>,
+    #[serde(rename = "ClientToken", skip_serializing_if = "Option::is_none")]
+    client_token: Option<&'a str>,
+}
 
-impl ValidSendEvent {
-    /// The validated input.
-    pub fn event(&self) -> &SendEvent {
-        &self.0
+/// The members of a success body; others are ignored, `null` is absent, a
+/// member given twice makes the answer ambiguous (an error).
+#[derive(Deserialize)]
+struct WireOutput {
+    #[serde(rename = "Id")]
+    id: Option<String>,
+    #[serde(rename = "AbsoluteTime")]
+    absolute_time: Option<String>,
+}
+
+/// A successful SendEvent answer.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[non_exhaustive]
+pub struct SendEventOutput {
+    /// The event's `Id`.
+    pub id: Option<String>,
+    /// The `AbsoluteTime` text as the service gave it (ISO 8601, e.g.
+    /// `2019-11-08T02:41:28.172Z`).
+    pub absolute_time: Option<String>,
+    /// The `x-amzn-RequestId` header.
+    pub request_id: Option<String>,
+    /// How many attempts the call took.
+    pub attempts: u32,
+}
+
+impl Operation for SendEvent {
+    type Output = SendEventOutput;
+    const NAME: &'static str = "SendEvent";
+    const PATH: &'static str = "/participant/event";
+    const IDEMPOTENT: bool = true;
+
+    fn validate(&self) -> Result<(), InvalidInput> {
+        SendEvent::validate(self)
     }
 
-    /// Gives the input back.
-    pub fn into_inner(self) -> SendEvent {
-        self.0
+    fn bearer(&self) -> &str {
+        self.connection_token.expose()
+    }
+
+    fn client_token(&self) -> Option<&str> {
+        self.client_token.as_deref().filter(|t| !t.is_empty())
+    }
+
+    fn write_body(&self, client_token: Option<&str>, out: &mut Vec<u8>) {
+        let body = WireInput {
+            content_type: self.content_type.as_str(),
+            content: self.content.as_deref(),
+            client_token,
+        };
+        // Writing strings into a Vec cannot fail.
+        let _ = serde_json::to_writer(out, &body);
+    }
+
+    fn read_output(body: &[u8], meta: ResponseMeta) -> Result<SendEventOutput, serde_json::Error> {
+        let wire: WireOutput = serde_json::from_slice(body)?;
+        Ok(SendEventOutput {
+            id: wire.id,
+            absolute_time: wire.absolute_time,
+            request_id: meta.request_id,
+            attempts: meta.attempts,
+        })
     }
 }
 
@@ -165,59 +231,7 @@ fn receipt_content(message_id: &str) -> String {
     out
 }
 
-fn check_length(field: Field, value: &str, (min, max): (usize, usize)) -> Result<(), InvalidInput> {
-    // Fast path: a UTF-8 string of n bytes holds between ceil(n / 4) and n
-    // characters, so counting is only needed near the bounds.
-    let bytes = value.len();
-    if bytes <= max && bytes.div_ceil(4) >= min {
-        return Ok(());
-    }
-    let actual = value.chars().count();
-    if actual < min || actual > max {
-        return Err(InvalidInput::new(field, Rule::Length { min, max, actual }));
-    }
-    Ok(())
-}
-
-fn check_header_value(field: Field, value: &str) -> Result<(), InvalidInput> {
-    let bad = |position| Err(InvalidInput::new(field, Rule::HeaderValue { position }));
-    // Every allowed character is ASCII. A pass without early exit, which the
-    // compiler vectorizes, clears a good value; a bad one is walked again for
-    // its first bad byte, whose index is also its character index (every byte
-    // before it is a one-byte character).
-    let clean = value
-        .bytes()
-        .fold(true, |ok, b| ok & (b' '..=b'~').contains(&b));
-    if !clean {
-        if let Some(position) = value.bytes().position(|b| !(b' '..=b'~').contains(&b)) {
-            return bad(position);
-        }
-    }
-    if value.starts_with(' ') {
-        return bad(0);
-    }
-    if value.ends_with(' ') {
-        return bad(value.len() - 1);
-    }
-    Ok(())
-}
-
-/// True for `{"messageId":"<id>"}` with a non-empty id that needs no JSON
-/// escape (the form the receipt constructors write): valid as it stands, so
-/// the full parse below is skipped. Anything else takes the full parse.
-fn is_plain_receipt(content: &str) -> bool {
-    content
-        .strip_prefix("{\"messageId\":\"")
-        .and_then(|rest| rest.strip_suffix("\"}"))
-        .is_some_and(|id| {
-            !id.is_empty() && id.bytes().all(|b| b >= 0x20 && b != b'"' && b != b'\\')
-        })
-}
-
 fn check_receipt(content: &str) -> Result<(), InvalidInput> {
-    if is_plain_receipt(content) {
-        return Ok(());
-    }
     let problem = |p| Err(InvalidInput::new(Field::Content, Rule::ReceiptContent(p)));
     let value: serde_json::Value = match serde_json::from_str(content) {
         Ok(v) => v,
@@ -298,41 +312,6 @@ mod tests {
         assert!(SendEvent::delivered_receipt("t", "a\"b\\c")
             .validate()
             .is_ok());
-    }
-
-    #[test]
-    fn plain_receipt_fast_path_agrees_with_the_full_parse() {
-        for id in [
-            "m",
-            "a\"b",
-            "x\\y",
-            "é😀",
-            "\u{7f}",
-            "tab\there",
-            "nl\n",
-            "",
-        ] {
-            let content = receipt_content(id);
-            assert_eq!(check_receipt(&content).is_ok(), !id.is_empty(), "{id:?}");
-        }
-        for content in [
-            r#"{"messageId":"m"} "#,
-            r#"{"messageId":"m","messageId":"n"}"#,
-            r#"{"messageId":"m"}"}"#,
-            r#"{"messageId":"\u0041"}"#,
-        ] {
-            let full = serde_json::from_str::<serde_json::Value>(content)
-                .ok()
-                .and_then(|v| {
-                    v.get("messageId")
-                        .and_then(|m| m.as_str().map(|s| !s.is_empty()))
-                });
-            assert_eq!(
-                check_receipt(content).is_ok(),
-                full == Some(true),
-                "{content}"
-            );
-        }
     }
 
     #[test]

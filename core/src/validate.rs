@@ -1,0 +1,44 @@
+//! The rule checks every operation's input shares (docs/spec.md#requests).
+
+use crate::error::{Field, InvalidInput, Rule};
+
+/// Checks that `value` holds `min..=max` Unicode scalar values (not bytes).
+pub(crate) fn check_length(
+    field: Field,
+    value: &str,
+    (min, max): (usize, usize),
+) -> Result<(), InvalidInput> {
+    let actual = value.chars().count();
+    if actual < min || actual > max {
+        return Err(InvalidInput::new(field, Rule::Length { min, max, actual }));
+    }
+    Ok(())
+}
+
+/// Checks that `value` can be sent as a header value: printable ASCII, no
+/// leading or trailing space. The error gives the position, never the value.
+pub(crate) fn check_header_value(field: Field, value: &str) -> Result<(), InvalidInput> {
+    let bad = |position| Err(InvalidInput::new(field, Rule::HeaderValue { position }));
+    // Every allowed character is ASCII, so a byte index before the first bad
+    // byte is also a character index.
+    if let Some(position) = value.bytes().position(|b| !(b' '..=b'~').contains(&b)) {
+        return bad(position);
+    }
+    if value.starts_with(' ') {
+        return bad(0);
+    }
+    if value.ends_with(' ') {
+        return bad(value.len() - 1);
+    }
+    Ok(())
+}
+
+/// Checks a bearer token: length, then header validity.
+pub(crate) fn check_token(
+    field: Field,
+    value: &str,
+    limits: (usize, usize),
+) -> Result<(), InvalidInput> {
+    check_length(field, value, limits)?;
+    check_header_value(field, value)
+}
