@@ -171,7 +171,7 @@ mod tests {
     use super::*;
     use connect_participant_core::Config;
 
-    fn config_err(builder: connect_participant_core::ConfigBuilder) -> String {
+    fn config_err(builder: connect_participant_core::config::ConfigBuilder) -> String {
         config_error(&builder.build().expect_err("a configuration error"))
     }
 

@@ -2,7 +2,7 @@
 
 use std::process::{Command, Output};
 
-use connect_participant_core::env_names;
+use connect_participant_core::config::env_names;
 use connect_participant_mock::{Fault, MockServer, MockService, Role};
 
 const TYPING: &str = "application/vnd.amazonaws.connect.event.typing";

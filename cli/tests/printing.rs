@@ -237,16 +237,27 @@ fn a_missing_message_is_empty_for_a_json_body_and_the_reason_phrase_otherwise() 
     let canned = Canned::start(vec![
         http_response(403, &[("x-amzn-errortype", "AccessDeniedException")], "{}"),
         http_response(403, &[("x-amzn-errortype", "AccessDeniedException")], ""),
-        http_response(403, &[("x-amzn-errortype", "AccessDeniedException")], "<html>"),
+        http_response(
+            403,
+            &[("x-amzn-errortype", "AccessDeniedException")],
+            "<html>",
+        ),
     ]);
     let mut lines = Vec::new();
     for _ in 0..3 {
-        let (out, _, stderr) = run(send_event(&canned.url, TYPING, &["--connection-token", "t"]));
+        let (out, _, stderr) = run(send_event(
+            &canned.url,
+            TYPING,
+            &["--connection-token", "t"],
+        ));
         assert_eq!(out.status.code(), Some(254), "{stderr}");
         lines.push(stderr.trim().to_owned());
     }
     let head = "An error occurred (AccessDeniedException) when calling the SendEvent operation:";
-    assert_eq!(lines[0], head, "a JSON body without a message: empty message");
+    assert_eq!(
+        lines[0], head,
+        "a JSON body without a message: empty message"
+    );
     assert_eq!(lines[1], format!("{head} Forbidden"));
     assert_eq!(lines[2], format!("{head} Forbidden"));
 }

@@ -99,7 +99,7 @@ fn defaults(scenario: impl Fn(&dyn Transport, &MockServer, &Chat)) {
 fn service_error(
     t: &dyn Transport,
     result: Result<SendEventOutput, Error>,
-) -> (connect_participant::ServiceError, u32) {
+) -> (connect_participant::error::ServiceError, u32) {
     match result {
         Err(Error::Service { error, attempts }) => (error, attempts),
         other => panic!("{}: expected a service error, got {other:?}", t.name()),
@@ -270,7 +270,7 @@ fn attempts_exhausted_says_three() {
 
 #[test]
 fn stalled_response_times_out_within_the_bound() {
-    let options = TransportOptions::default().attempt_timeout(Duration::from_millis(300));
+    let options = TransportOptions::default().with_attempt_timeout(Duration::from_millis(300));
     each_transport(options, 1, |t, server, chat| {
         server
             .service()
@@ -302,8 +302,8 @@ fn stalled_response_times_out_within_the_bound() {
 #[test]
 fn oversized_and_endless_bodies_end_in_an_error() {
     let options = TransportOptions::default()
-        .max_response_bytes(4096)
-        .attempt_timeout(Duration::from_secs(5));
+        .with_max_response_bytes(4096)
+        .with_attempt_timeout(Duration::from_secs(5));
     each_transport(options, 3, |t, server, chat| {
         for fault in [Fault::OversizedBody(100_000), Fault::EndlessBody] {
             server.service().inject(fault, 1);

@@ -106,8 +106,8 @@ fn every_fault_through_both_transports() {
     let chat = server.service().open_chat();
     let config = Config::for_endpoint(&server.url()).expect("config");
     let options = TransportOptions::default()
-        .attempt_timeout(ATTEMPT_TIMEOUT)
-        .max_response_bytes(64 * 1024);
+        .with_attempt_timeout(ATTEMPT_TIMEOUT)
+        .with_max_response_bytes(64 * 1024);
     let blocking = connect_participant_ureq::Client::builder(config.clone())
         .options(options)
         .build()

@@ -1,5 +1,8 @@
 //! A real SendEvent call with retries, over a hand-written HTTP/1.1 exchange
-//! on `std::net::TcpStream`: how little a transport has to do around the core.
+//! on `std::net::TcpStream`: an HTTP client the project does not ship,
+//! plugged into the core's retry loop by implementing `SyncHttpClient` (send
+//! one request, sleep). Everything else (validation, the request, retries,
+//! the quota, parsing, errors) is the core's.
 //!
 //! ```sh
 //! cargo run -p connect-participant-core --example tcp_call -- http://127.0.0.1:PORT TOKEN [CONTENT_TYPE [CONTENT]]
@@ -20,9 +23,9 @@ use std::process::ExitCode;
 use std::sync::atomic::{AtomicU64, Ordering};
 use std::time::{Duration, Instant, SystemTime, UNIX_EPOCH};
 
+use connect_participant_core::wire::RedactedRequest;
 use connect_participant_core::{
-    Client, Config, ContentType, Next, RedactedRequest, SendEvent, TransportError,
-    TransportErrorKind,
+    Client, Config, ContentType, SendEvent, SyncHttpClient, TransportError, TransportErrorKind,
 };
 
 const CONNECT_TIMEOUT: Duration = Duration::from_secs(5);
@@ -31,7 +34,8 @@ const IO_TIMEOUT: Duration = Duration::from_secs(10);
 const MAX_RESPONSE_BYTES: usize = 1 << 20;
 
 // ---------------------------------------------------------------------------
-// Randomness from std only: good enough for an example's jitter and ids.
+// Randomness from std only: good enough for an example's seed (use the OS's
+// randomness, e.g. the getrandom crate, in real code).
 // ---------------------------------------------------------------------------
 
 fn random_u64() -> u64 {
@@ -51,11 +55,6 @@ fn random_bytes() -> [u8; 32] {
         chunk.copy_from_slice(&random_u64().to_le_bytes());
     }
     out
-}
-
-/// Uniform in [0, 1).
-fn jitter() -> f64 {
-    (random_u64() >> 11) as f64 / (1u64 << 53) as f64
 }
 
 // ---------------------------------------------------------------------------
@@ -190,7 +189,7 @@ fn send(request: &http::Request<Vec<u8>>) -> Result<http::Response<Vec<u8>>, Tra
     let uri = request.uri();
     if uri.scheme_str() != Some("http") {
         return Err(TransportError::new(
-            TransportErrorKind::Refused,
+            TransportErrorKind::Other,
             "this example speaks plain HTTP only (no TLS)",
         ));
     }
@@ -300,6 +299,44 @@ fn receipt(token: &str, content_type: ContentType, message_id: &str) -> SendEven
     }
 }
 
+/// The hand-written HTTP/1.1 client as the core's blocking HTTP client.
+struct TcpHttp;
+
+impl SyncHttpClient for TcpHttp {
+    type Body = Vec<u8>;
+
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        let attempt = request
+            .headers()
+            .get("amz-sdk-request")
+            .and_then(|v| v.to_str().ok())
+            .unwrap_or("")
+            .to_owned();
+        if attempt.starts_with("attempt=1;") {
+            eprintln!("request:\n{}", RedactedRequest(&request));
+        }
+        let started = Instant::now();
+        let outcome = send(&request);
+        match &outcome {
+            Ok(r) => eprintln!(
+                "{attempt}: HTTP {} in {:.1?}",
+                r.status().as_u16(),
+                started.elapsed()
+            ),
+            Err(e) => eprintln!("{attempt}: {e}"),
+        }
+        outcome
+    }
+
+    fn sleep(&self, wait: Duration) {
+        eprintln!("  retrying in {wait:.3?}");
+        std::thread::sleep(wait);
+    }
+}
+
 fn main() -> ExitCode {
     let args: Vec<String> = std::env::args().skip(1).collect();
     if args.len() < 2 || args.len() > 4 {
@@ -319,58 +356,32 @@ fn main() -> ExitCode {
         args.get(2).map(String::as_str),
         args.get(3).map(String::as_str),
     );
-    let mut call = match client.start(event, random_bytes()) {
-        Ok(call) => call,
-        Err(e) => {
+    match client.call(&TcpHttp, event, random_bytes()) {
+        Ok(output) => {
+            println!(
+                "ok: id {} at {} (request id {}, {} attempt(s))",
+                output.id.as_deref().unwrap_or("-"),
+                output.absolute_time.as_deref().unwrap_or("-"),
+                output.request_id.as_deref().unwrap_or("-"),
+                output.attempts
+            );
+            ExitCode::SUCCESS
+        }
+        Err(e @ connect_participant_core::Error::InvalidInput(_)) => {
             eprintln!("{e}");
-            return ExitCode::from(2);
+            ExitCode::from(2)
         }
-    };
-    eprintln!("client token: {}", call.client_token());
-    loop {
-        let request = call.next_request();
-        if call.attempts() == 1 {
-            eprintln!("request:\n{}", RedactedRequest(&request));
-        }
-        let started = Instant::now();
-        let outcome = send(&request);
-        match &outcome {
-            Ok(r) => eprintln!(
-                "attempt {}/{}: HTTP {} in {:.1?}",
-                call.attempts(),
-                call.max_attempts(),
-                r.status().as_u16(),
-                started.elapsed()
-            ),
-            Err(e) => eprintln!("attempt {}/{}: {e}", call.attempts(), call.max_attempts()),
-        }
-        match call.finish_attempt(outcome, jitter()) {
-            Next::Done(Ok(output)) => {
+        Err(e) => {
+            println!("failed: {e}");
+            if let Some(se) = e.service_error() {
                 println!(
-                    "ok: id {} at {} (request id {}, {} attempt(s))",
-                    output.id.as_deref().unwrap_or("-"),
-                    output.absolute_time.as_deref().unwrap_or("-"),
-                    output.request_id.as_deref().unwrap_or("-"),
-                    output.attempts
+                    "  kind {:?}, code {}, retry class {:?}",
+                    se.kind(),
+                    se.code().unwrap_or("-"),
+                    se.retry_class()
                 );
-                return ExitCode::SUCCESS;
             }
-            Next::Done(Err(e)) => {
-                println!("failed: {e}");
-                if let Some(se) = e.service_error() {
-                    println!(
-                        "  kind {:?}, code {}, class {:?}",
-                        se.kind(),
-                        se.code().unwrap_or("-"),
-                        se.class()
-                    );
-                }
-                return ExitCode::FAILURE;
-            }
-            Next::RetryAfter(wait) => {
-                eprintln!("  retrying in {wait:.3?}");
-                std::thread::sleep(wait);
-            }
+            ExitCode::FAILURE
         }
     }
 }

@@ -10,9 +10,9 @@
 //! 3. parses a success answer and a 409 `ConflictException` answer;
 //! 4. runs one call with a retry against a scripted stand-in for the service.
 
-use connect_participant_core::{
-    parse_response, Client, Config, ContentType, Next, RedactedRequest, ResponseError, SendEvent,
-};
+use connect_participant_core::error::ResponseError;
+use connect_participant_core::wire::{parse_response, RedactedRequest};
+use connect_participant_core::{Client, Config, ContentType, Next, SendEvent};
 
 /// A made-up connection token; a real one comes from CreateParticipantConnection.
 const TOKEN: &str = "AQIDAHjExampleConnectionToken-not-a-real-one";
@@ -29,9 +29,9 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         client.config().retry().max_attempts()
     );
 
-    // Real code fills these from the OS (a transport does it for you); they
-    // make the client token and invocation id. Fixed here so the output is
-    // the same on every run.
+    // Real code fills the seed from the OS (a transport does it for you); it
+    // makes the client token, the invocation id and the retry jitter. Fixed
+    // here so the output is the same on every run.
     let random: [u8; 32] = std::array::from_fn(|i| (i as u8).wrapping_mul(37).wrapping_add(11));
 
     heading("1. A typing event");
@@ -44,7 +44,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     let mut call = client.start(receipt, random)?;
     println!(
         "client token (same on every retry): {}",
-        call.client_token()
+        call.client_token().unwrap_or("-")
     );
     let request = call.next_request();
     println!("{}", RedactedRequest(&request));
@@ -70,7 +70,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
         .status(200)
         .header("x-amzn-RequestId", "5f2c6b4e-7f0e-4a8b-9a55-000000000001")
         .body(r#"{"Id":"d9f1c3a2-0000-4000-8000-EXAMPLE00001","AbsoluteTime":"2019-11-08T02:41:28.172Z"}"#)?;
-    let output = parse_response(&ok)?;
+    let output = parse_response::<SendEvent, _>(&ok)?;
     println!("id:            {}", output.id.as_deref().unwrap_or("-"));
     println!(
         "absolute time: {}",
@@ -90,7 +90,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             "ConflictException:http://internal.amazon.com/coral/com.amazonaws.connectparticipant/",
         )
         .body(r#"{"message":"Operation can not be performed due to the state of the contact."}"#)?;
-    match parse_response(&conflict) {
+    match parse_response::<SendEvent, _>(&conflict) {
         Err(ResponseError::Service(e)) => {
             println!("kind:       {:?}", e.kind());
             println!("status:     {}", e.status().as_u16());
@@ -99,8 +99,8 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             println!("request id: {}", e.request_id().unwrap_or("-"));
             println!(
                 "class:      {:?} (retried: {})",
-                e.class(),
-                e.class().is_retryable()
+                e.retry_class(),
+                e.retry_class().is_retryable()
             );
             println!("shown as:   {e}");
         }
@@ -124,10 +124,13 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
             .ok_or("the call asked for too many attempts")?;
         println!("{attempt}: the service answers {status}");
         let response = http::Response::builder().status(status).body(body)?;
-        match call.finish_attempt(Ok(response), 0.5) {
+        match call.finish_attempt(Ok(response)) {
             Next::Done(result) => break result?,
             // A transport would sleep here; the walkthrough only reports it.
-            Next::RetryAfter(wait) => println!("retry after {wait:?}"),
+            Next::RetryAfter { wait, call: next } => {
+                println!("retry after {wait:?}");
+                call = next;
+            }
         }
     };
     println!(

@@ -101,8 +101,8 @@ impl<O: Operation> fmt::Debug for Call<O> {
 impl<O: Operation> Call<O> {
     pub(crate) fn new(client: Client, operation: O, seed: [u8; 32]) -> Self {
         let seed = CallSeed::new(seed);
-        let generated_token = (O::IDEMPOTENT && operation.client_token().is_none())
-            .then(|| uuid_v4(seed.token));
+        let generated_token =
+            (O::IDEMPOTENT && operation.client_token().is_none()).then(|| uuid_v4(seed.token));
         let invocation_id = uuid_v4(seed.invocation);
         Call {
             client,

@@ -1,7 +1,7 @@
 //! Client configuration: endpoint, retries, and the standard environment settings.
 
-use crate::endpoint::{resolve_endpoint, EndpointError, EndpointParams};
 use crate::endpoint::Endpoint;
+use crate::endpoint::{resolve_endpoint, EndpointError, EndpointParams};
 use crate::retry::RetryConfig;
 
 /// Names of the environment settings the configuration honours.

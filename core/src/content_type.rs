@@ -38,11 +38,9 @@ pub enum ContentType {
     /// connection with CreateParticipantConnection instead, in one line:
     /// `client.create_participant_connection(CreateParticipantConnection::new(participant_token).acknowledge())`
     /// (its `ConnectParticipant: true`), which also gives the connection token.
-    #[deprecated(
-        note = "no longer maintained since 2024-12-31: use \
+    #[deprecated(note = "no longer maintained since 2024-12-31: use \
                 `CreateParticipantConnection::new(participant_token).acknowledge()` \
-                (the `ConnectParticipant` field) instead"
-    )]
+                (the `ConnectParticipant` field) instead")]
     ConnectionAcknowledged,
     /// Any other content type, sent as given (for types the service adds later).
     Other(String),

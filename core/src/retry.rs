@@ -261,13 +261,28 @@ mod tests {
     #[test]
     fn classification() {
         use http::StatusCode as S;
-        assert_eq!(retry_class(S::TOO_MANY_REQUESTS, None), RetryClass::Throttling);
-        assert_eq!(retry_class(S::TOO_MANY_REQUESTS, Some("Foo")), RetryClass::Final);
-        assert_eq!(retry_class(S::BAD_REQUEST, Some("SlowDown")), RetryClass::Throttling);
-        assert_eq!(retry_class(S::BAD_REQUEST, Some("RequestTimeout")), RetryClass::Transient);
+        assert_eq!(
+            retry_class(S::TOO_MANY_REQUESTS, None),
+            RetryClass::Throttling
+        );
+        assert_eq!(
+            retry_class(S::TOO_MANY_REQUESTS, Some("Foo")),
+            RetryClass::Final
+        );
+        assert_eq!(
+            retry_class(S::BAD_REQUEST, Some("SlowDown")),
+            RetryClass::Throttling
+        );
+        assert_eq!(
+            retry_class(S::BAD_REQUEST, Some("RequestTimeout")),
+            RetryClass::Transient
+        );
         assert_eq!(retry_class(S::BAD_GATEWAY, None), RetryClass::Transient);
         assert_eq!(retry_class(S::NOT_IMPLEMENTED, None), RetryClass::Final);
-        assert_eq!(retry_class(S::CONFLICT, Some("ConflictException")), RetryClass::Final);
+        assert_eq!(
+            retry_class(S::CONFLICT, Some("ConflictException")),
+            RetryClass::Final
+        );
         assert_eq!(
             retry_class(S::INTERNAL_SERVER_ERROR, Some("AccessDeniedException")),
             RetryClass::Final

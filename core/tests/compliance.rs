@@ -7,9 +7,11 @@
 //! what the call actually does with it. All mismatches are collected and
 //! reported with the case's name.
 
+use connect_participant_core::error::{ResponseError, ServiceError, MAX_EXCERPT_BYTES};
+use connect_participant_core::retry::RetryClass as ErrorClass;
+use connect_participant_core::wire::parse_response;
 use connect_participant_core::{
-    parse_response, Client, Config, Error, ErrorClass, Next, ResponseError, SendEvent,
-    SendEventOutput, ServiceError, ServiceErrorKind, MAX_EXCERPT_BYTES,
+    Client, Config, Error, Next, SendEvent, SendEventOutput, ServiceErrorKind,
 };
 use serde::Deserialize;
 
@@ -194,7 +196,7 @@ fn check_service(c: &mut Check<'_>, err: &ServiceError, expect: &Expect) {
     c.eq("code", err.code(), code.as_deref());
     c.eq("message", err.message(), message.as_deref());
     c.eq("request_id", err.request_id(), request_id.as_deref());
-    c.eq("class", err.class(), class.to_core());
+    c.eq("class", err.retry_class(), class.to_core());
     c.eq(
         "is_throttling",
         err.is_throttling(),
@@ -221,7 +223,7 @@ fn check_service(c: &mut Check<'_>, err: &ServiceError, expect: &Expect) {
 
 fn check_parse(case: &Case, c: &mut Check<'_>) {
     let response = case.response();
-    match parse_response(&response) {
+    match parse_response::<SendEvent, _>(&response) {
         Ok(out) => check_output(c, &out, &case.expect),
         Err(ResponseError::Service(err)) => check_service(c, &err, &case.expect),
         Err(ResponseError::Malformed(m)) => {
@@ -269,7 +271,7 @@ fn check_call(case: &Case, c: &mut Check<'_>) {
         .start(SendEvent::typing("compliance-token"), [3; 32])
         .expect("valid input");
     let _request = call.next_request();
-    let next = call.finish_attempt(Ok(case.response()), 0.5);
+    let next = call.finish_attempt(Ok(case.response()));
     match (&case.expect, next) {
         (Expect::Output { .. }, Next::Done(Ok(out))) => check_output(c, &out, &case.expect),
         (
@@ -287,7 +289,7 @@ fn check_call(case: &Case, c: &mut Check<'_>) {
                 class: Class::Throttling | Class::Transient,
                 ..
             },
-            Next::RetryAfter(_),
+            Next::RetryAfter { .. },
         ) => {}
         (Expect::Malformed { .. }, Next::Done(Err(Error::MalformedResponse { attempts, .. }))) => {
             c.eq("call attempts", attempts, 1);

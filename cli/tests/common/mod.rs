@@ -8,7 +8,7 @@ use std::process::{Command, Output};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
-use connect_participant_core::env_names;
+use connect_participant_core::config::env_names;
 
 pub const TYPING: &str = "application/vnd.amazonaws.connect.event.typing";
 pub const READ: &str = "application/vnd.amazonaws.connect.event.message.read";

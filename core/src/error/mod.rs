@@ -9,8 +9,8 @@ mod response;
 mod service;
 mod transport;
 
-pub use code::sanitize_error_code;
 pub(crate) use code::code_and_message;
+pub use code::sanitize_error_code;
 pub use invalid_input::{Field, InvalidInput, ReceiptProblem, Rule};
 pub(crate) use response::excerpt;
 pub use response::{MalformedResponse, ResponseError, MAX_EXCERPT_BYTES};

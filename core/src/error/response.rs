@@ -76,4 +76,3 @@ pub(crate) fn excerpt(body: &[u8]) -> String {
     text.truncate(end);
     text
 }
-

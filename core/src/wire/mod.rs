@@ -9,5 +9,5 @@ pub use request::{
     build_request, RedactedRequest, BEARER_HEADER, INVOCATION_ID_HEADER, SDK_REQUEST_HEADER,
     USER_AGENT_VALUE,
 };
-pub use response::parse_response;
 pub(crate) use response::parse_attempt;
+pub use response::parse_response;

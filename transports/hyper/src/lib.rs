@@ -21,4 +21,3 @@ mod client;
 mod error_map;
 
 pub use client::{Client, ClientBuilder};
-

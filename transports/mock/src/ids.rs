@@ -7,7 +7,6 @@
 use std::collections::hash_map::RandomState;
 use std::hash::{BuildHasher, Hasher};
 
-
 /// Makes identifiers for one service.
 #[derive(Debug)]
 pub(crate) struct IdSource {

@@ -542,9 +542,17 @@ fn rate_limit_throttles_then_the_core_retries(h: &dyn Harness) {
     assert_eq!(body_json(&response)["message"], THROTTLING_MESSAGE);
     // The limit is per token: the agent is not throttled.
     call(h, SendEvent::typing(chat.agent.as_str())).unwrap();
-    // The core retries after its backoff (0.3 s > the 0.25 s window).
+    // The core retries after its backoff until the 0.25 s window has passed
+    // (the jitter comes from the call's seed: allow enough attempts).
+    let patient = connect_participant_core::Client::new(
+        connect_participant_core::Config::builder()
+            .endpoint_url(h.endpoint())
+            .max_attempts(10)
+            .build()
+            .unwrap(),
+    );
     let start = Instant::now();
-    let second = call(h, SendEvent::typing(chat.customer.as_str())).unwrap();
+    let second = call_with(h, &patient, SendEvent::typing(chat.customer.as_str())).unwrap();
     assert!(second.attempts >= 2, "{second:?}");
     assert!(start.elapsed() >= Duration::from_millis(250));
     assert_eq!(s.transcript(chat.id).len(), 3);
@@ -914,12 +922,15 @@ fn concurrent_calls_are_all_recorded(h: &dyn Harness) {
                             Some(c) => c.send(&request),
                             None => s.send(request),
                         };
-                        match call.finish_attempt(outcome, JITTER) {
+                        match call.finish_attempt(outcome) {
                             connect_participant_core::Next::Done(r) => {
                                 r.unwrap();
                                 break;
                             }
-                            connect_participant_core::Next::RetryAfter(w) => std::thread::sleep(w),
+                            connect_participant_core::Next::RetryAfter { wait, call: next } => {
+                                std::thread::sleep(wait);
+                                call = next;
+                            }
                         }
                     }
                 }

@@ -26,4 +26,3 @@ mod error_map;
 mod resolver;
 
 pub use client::{Client, ClientBuilder};
-

@@ -20,9 +20,6 @@ pub const TYPING: &str = "application/vnd.amazonaws.connect.event.typing";
 pub const DELIVERED: &str = "application/vnd.amazonaws.connect.event.message.delivered";
 pub const READ: &str = "application/vnd.amazonaws.connect.event.message.read";
 
-/// The jitter every retry uses: waits of 0.3 s, then 0.6 s.
-pub const JITTER: f64 = 0.3;
-
 /// The raw client's body limit.
 pub const BODY_LIMIT: usize = 64 * 1024;
 
@@ -137,9 +134,12 @@ pub fn call_with(
     let mut call = client.start(event, random())?;
     loop {
         let request = call.next_request();
-        match call.finish_attempt(h.send(request), JITTER) {
+        match call.finish_attempt(h.send(request)) {
             Next::Done(result) => return result,
-            Next::RetryAfter(wait) => std::thread::sleep(wait),
+            Next::RetryAfter { wait, call: next } => {
+                std::thread::sleep(wait);
+                call = next;
+            }
         }
     }
 }
