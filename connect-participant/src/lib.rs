@@ -9,7 +9,8 @@
 //! and response, typed errors, endpoints and the retry policy, usable on
 //! their own in any runtime. Pick a transport with one Cargo feature; both
 //! have the same shape (`Client::new`, `Client::builder`, `Client::from_env`,
-//! `send_event`, `call`) and return the same outputs and [`Error`]:
+//! `create_participant_connection`, `send_event`, `call`) and return the
+//! same outputs and [`Error`]:
 //!
 //! | feature | module | client |
 //! |---|---|---|
@@ -37,8 +38,9 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use connect_participant_core::{
-    config, endpoint, error, http, operation, retry, wire, AsyncHttpClient, Call, Client, Config,
-    ConfigError, ConnectionToken, ContentType, Error, Next, SendEvent, SendEventOutput,
+    config, connection, endpoint, error, http, operation, retry, wire, AsyncHttpClient, Call,
+    Client, Config, ConfigError, ConnectionToken, ContentType, CreateParticipantConnection,
+    CreateParticipantConnectionOutput, Error, Next, ParticipantToken, SendEvent, SendEventOutput,
     ServiceErrorKind, SyncHttpClient, TransportError, TransportErrorKind, TransportOptions,
 };
 

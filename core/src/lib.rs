@@ -16,18 +16,21 @@
 //! [`Call`] by hand.
 //!
 //! The pieces, in the order a call meets them:
-//! - the input ([`SendEvent`] with its [`ContentType`]; validation of every
-//!   rule before anything is built, naming the field and rule it broke);
+//! - the input: [`SendEvent`] with its [`ContentType`], or
+//!   [`CreateParticipantConnection`] with its [`ParticipantToken`]; every
+//!   rule is checked before anything is built, naming the field and rule;
 //! - [`Config`] and [`Client`]: the endpoint and the retry policy with the
 //!   retry quota its calls share;
 //! - [`Call`]: one logical call across attempts, its client token, invocation
 //!   id and retry jitter all derived from one seed given at its start;
-//! - the answer: the output ([`SendEventOutput`]) or an [`Error`] saying
-//!   where the failure arose.
+//! - the answer: the output ([`SendEventOutput`],
+//!   [`CreateParticipantConnectionOutput`]) or an [`Error`] saying where the
+//!   failure arose.
 //!
 //! The rest lives in modules named for what they hold: [`config`],
 //! [`endpoint`], [`error`], [`retry`], [`wire`] (the HTTP shapes),
-//! [`operation`] (what makes an operation).
+//! [`operation`] (what makes an operation), [`connection`]
+//! (CreateParticipantConnection's types).
 //!
 //! A complete call with retries over an HTTP client of your own:
 //!
@@ -64,6 +67,7 @@
 mod call;
 mod client;
 pub mod config;
+pub mod connection;
 mod content_type;
 pub mod endpoint;
 pub mod error;
@@ -82,9 +86,10 @@ pub use http;
 pub use call::{Call, Next};
 pub use client::Client;
 pub use config::{Config, ConfigError};
+pub use connection::{CreateParticipantConnection, CreateParticipantConnectionOutput};
 pub use content_type::ContentType;
 pub use error::{Error, ServiceErrorKind, TransportError, TransportErrorKind};
 pub use http_client::{AsyncHttpClient, SyncHttpClient};
 pub use send_event::{SendEvent, SendEventOutput};
-pub use token::ConnectionToken;
+pub use token::{ConnectionToken, ParticipantToken};
 pub use transport_options::TransportOptions;

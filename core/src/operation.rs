@@ -43,6 +43,9 @@ pub trait Operation {
     /// True when the operation takes a `ClientToken`: the call then sends
     /// the caller's, or one generated from its seed, on every attempt.
     const IDEMPOTENT: bool;
+    /// True when a success body holds secrets: a malformed one is then
+    /// reported without an excerpt of the body or the values in it.
+    const SECRET_OUTPUT: bool = false;
 
     /// Checks every rule of the input, in field order; the first broken
     /// one names its field and rule. Nothing is sent for an invalid input.

@@ -1,5 +1,5 @@
 //! Response parsing against the table in `tests/data/error_cases.json`: the
-//! restJson1 compliance cases of SPEC.md, the five modeled errors, the
+//! restJson1 compliance cases of docs/spec.md, the five modeled errors, the
 //! message fallbacks, odd bodies and the success shapes.
 //!
 //! Every case is parsed with `parse_response` and also fed to a `Call`, so
@@ -333,7 +333,11 @@ fn the_table_covers_every_compliance_case_and_modeled_error() {
         .iter()
         .filter(|c| c.name.starts_with("restJson1 "))
         .collect();
-    assert_eq!(compliance.len(), 11, "SPEC lists 11 compliance cases");
+    assert_eq!(
+        compliance.len(),
+        11,
+        "docs/spec.md lists 11 compliance cases"
+    );
     for case in compliance {
         assert_eq!(case.status, 500, "{}", case.name);
         assert!(

@@ -65,10 +65,25 @@ pub(crate) fn parse_attempt<O: Operation, B: AsRef<[u8]>>(
             body
         };
         return O::read_output(body_or_empty, meta).map_err(|e| {
+            let (reason, excerpt) = if O::SECRET_OUTPUT {
+                // serde_json's message may quote a value: give only where.
+                let reason = format!(
+                    "body is not a {} output: {:?} error at line {} column {} \
+                     (the body is withheld: it may hold secrets)",
+                    O::NAME,
+                    e.classify(),
+                    e.line(),
+                    e.column()
+                );
+                (reason, String::new())
+            } else {
+                let reason = format!("body is not a {} output: {e}", O::NAME);
+                (reason, excerpt(body))
+            };
             ResponseError::Malformed(MalformedResponse {
                 status,
-                reason: format!("body is not a {} output: {e}", O::NAME),
-                excerpt: excerpt(body),
+                reason,
+                excerpt,
                 request_id,
             })
         });

@@ -6,8 +6,9 @@ use std::time::Duration;
 use bytes::Bytes;
 use connect_participant_core::operation::Operation;
 use connect_participant_core::{
-    self as core, AsyncHttpClient, Config, ConfigError, Error, SendEvent, SendEventOutput,
-    TransportError, TransportErrorKind, TransportOptions,
+    self as core, AsyncHttpClient, Config, ConfigError, CreateParticipantConnection,
+    CreateParticipantConnectionOutput, Error, SendEvent, SendEventOutput, TransportError,
+    TransportErrorKind, TransportOptions,
 };
 use http_body_util::{BodyExt, Full, Limited};
 use hyper_rustls::HttpsConnector;
@@ -169,6 +170,17 @@ impl Client {
     /// with the number of attempts made.
     pub async fn send_event(&self, event: SendEvent) -> Result<SendEventOutput, Error> {
         self.call(event).await
+    }
+
+    /// Turns a participant token into a connection token (and, as asked, a
+    /// WebSocket URL and WebRTC details); with
+    /// [`acknowledge`](CreateParticipantConnection::acknowledge), marks the
+    /// participant connected. Retried as the core's policy decides.
+    pub async fn create_participant_connection(
+        &self,
+        input: CreateParticipantConnection,
+    ) -> Result<CreateParticipantConnectionOutput, Error> {
+        self.call(input).await
     }
 
     /// Runs one call of any operation of the service with the core's retry

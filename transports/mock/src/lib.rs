@@ -1,7 +1,7 @@
 //! # connect-participant-mock
 //!
 //! A simulated Amazon Connect Participant Service for `SendEvent`, behaving
-//! as the project's SPEC.md describes the real one, for tests and demos:
+//! as the project's spec (docs/spec.md) describes the real one, for tests and demos:
 //!
 //! - [`MockService`]: chats, participants ([`Role`]) and their connection
 //!   tokens, transcripts of accepted events ([`RecordedEvent`]), server-side

@@ -1,5 +1,5 @@
 //! The service's rules: routing, authentication, rate limiting, and the
-//! server-side validation of every SPEC rule (the client is not trusted).
+//! server-side validation of every rule of docs/spec.md (the client is not trusted).
 //!
 //! Order of checks, first failure wins:
 //! 1. path ends in `/participant/event`, else `404 UnknownOperationException`;

@@ -10,7 +10,7 @@ use crate::state::State;
 use crate::{rules, Chat, ChatId, Fault, RateLimit, RecordedEvent, Role};
 
 /// A simulated Amazon Connect Participant Service that answers `SendEvent`
-/// as SPEC.md describes the real one: chats with participants and
+/// as docs/spec.md describes the real one: chats with participants and
 /// transcripts, connection tokens, server-side validation, idempotency,
 /// receipt conflicts, an optional rate limit, and injectable faults.
 ///

@@ -5,7 +5,8 @@ use std::time::Duration;
 
 use connect_participant_core::operation::Operation;
 use connect_participant_core::{
-    self as core, Config, ConfigError, Error, SendEvent, SendEventOutput, SyncHttpClient,
+    self as core, Config, ConfigError, CreateParticipantConnection,
+    CreateParticipantConnectionOutput, Error, SendEvent, SendEventOutput, SyncHttpClient,
     TransportError, TransportErrorKind, TransportOptions,
 };
 use ureq::config::AutoHeaderValue;
@@ -170,6 +171,17 @@ impl Client {
     /// with the number of attempts made.
     pub fn send_event(&self, event: SendEvent) -> Result<SendEventOutput, Error> {
         self.call(event)
+    }
+
+    /// Turns a participant token into a connection token (and, as asked, a
+    /// WebSocket URL and WebRTC details); with
+    /// [`acknowledge`](CreateParticipantConnection::acknowledge), marks the
+    /// participant connected. Retried as the core's policy decides.
+    pub fn create_participant_connection(
+        &self,
+        input: CreateParticipantConnection,
+    ) -> Result<CreateParticipantConnectionOutput, Error> {
+        self.call(input)
     }
 
     /// Runs one call of any operation of the service with the core's retry
