@@ -73,7 +73,7 @@ fn each_transport(
         let transport: Box<dyn Transport> = match which {
             "ureq" => Box::new(Blocking(
                 connect_participant_ureq::Client::builder(config)
-                    .options(options)
+                    .options(options.clone())
                     .build()
                     .expect("client"),
             )),
@@ -81,7 +81,7 @@ fn each_transport(
                 let rt = runtime();
                 let client = rt.block_on(async {
                     connect_participant_hyper::Client::builder(config)
-                        .options(options)
+                        .options(options.clone())
                         .build()
                         .expect("client")
                 });
@@ -335,6 +335,18 @@ fn redirect_is_not_followed_and_the_token_stays_home() {
         );
         let (e, attempts) = service_error(t, t.send(SendEvent::typing(chat.customer.as_str())));
         assert_eq!((e.status().as_u16(), attempts), (307, 1), "{}", t.name());
+        let location = format!("{}/participant/event", elsewhere.url());
+        assert_eq!(
+            e.redirect_location(),
+            Some(location.as_str()),
+            "{}",
+            t.name()
+        );
+        assert!(
+            e.to_string().contains(&location),
+            "{}: the error names where it pointed: {e}",
+            t.name()
+        );
         assert_eq!(
             elsewhere.service().requests_received(),
             0,
@@ -516,4 +528,137 @@ fn dropping_a_pending_async_call_cancels_it() {
             .expect("send");
         assert_eq!(out.attempts, 1);
     });
+}
+
+/// Both clients over a port that accepts TCP and never answers the TLS
+/// handshake: the connect timeout (TCP and TLS) bounds the attempt on both,
+/// with the same kind and text.
+#[test]
+fn a_stalled_tls_handshake_is_bounded_by_the_connect_timeout() {
+    let listener = std::net::TcpListener::bind("127.0.0.1:0").expect("bind");
+    let url = format!(
+        "https://127.0.0.1:{}",
+        listener.local_addr().expect("addr").port()
+    );
+    // Accept and hold every connection, silent.
+    std::thread::spawn(move || {
+        let mut held = Vec::new();
+        for stream in listener.incoming().flatten() {
+            held.push(stream);
+        }
+    });
+    let options = TransportOptions::default()
+        .with_connect_timeout(Duration::from_millis(500))
+        .with_attempt_timeout(Duration::from_secs(10));
+    let config = config(&url, 1);
+    let blocking = connect_participant_ureq::Client::builder(config.clone())
+        .options(options.clone())
+        .build()
+        .expect("client");
+    let rt = runtime();
+    let asynchronous = rt.block_on(async {
+        connect_participant_hyper::Client::builder(config)
+            .options(options)
+            .build()
+            .expect("client")
+    });
+    let transports: [Box<dyn Transport>; 2] = [
+        Box::new(Blocking(blocking)),
+        Box::new(Async(asynchronous, rt)),
+    ];
+    for t in &transports {
+        let started = Instant::now();
+        let result = t.send(SendEvent::typing("token"));
+        let elapsed = started.elapsed();
+        match result {
+            Err(Error::Transport { error, attempts: 1 }) => {
+                assert_eq!(
+                    error.kind(),
+                    TransportErrorKind::Timeout,
+                    "{}: {error:?}",
+                    t.name()
+                );
+                assert!(
+                    error
+                        .message()
+                        .contains("connect (TCP and TLS) timed out after 500ms"),
+                    "{}: {}",
+                    t.name(),
+                    error.message()
+                );
+            }
+            other => panic!("{}: {other:?}", t.name()),
+        }
+        assert!(
+            elapsed < Duration::from_secs(3),
+            "{}: took {elapsed:?}",
+            t.name()
+        );
+    }
+}
+
+/// The same fault gives the same error kind, retry count and text on both
+/// clients.
+#[test]
+fn the_same_fault_gives_the_same_error_on_both_clients() {
+    type Expect = (TransportErrorKind, u32, &'static str);
+    let huge_header = Fault::Status {
+        status: 200,
+        headers: vec![("x-padding".to_owned(), "p".repeat(600 * 1024))],
+        body: Vec::new(),
+    };
+    let cases: Vec<(&str, Vec<Fault>, TransportOptions, Expect)> = vec![
+        (
+            "response headers over the limit",
+            vec![huge_header.clone(), huge_header.clone(), huge_header],
+            TransportOptions::default(),
+            (TransportErrorKind::Io, 3, ""),
+        ),
+        (
+            "stalled answer",
+            vec![Fault::Stall(Duration::from_secs(5))],
+            TransportOptions::default().with_attempt_timeout(Duration::from_millis(300)),
+            (
+                TransportErrorKind::Timeout,
+                1,
+                "attempt timed out after 300ms",
+            ),
+        ),
+        (
+            "body over the limit",
+            vec![Fault::OversizedBody(100_000)],
+            TransportOptions::default().with_max_response_bytes(4096),
+            (
+                TransportErrorKind::BodyTooLarge,
+                1,
+                "response body is over the limit of 4096 bytes",
+            ),
+        ),
+    ];
+    for (what, faults, options, (kind, attempts, text)) in cases {
+        let max = if attempts == 1 { 1 } else { 3 };
+        each_transport(options, max, |t, server, chat| {
+            for fault in &faults {
+                server.service().inject(fault.clone(), 1);
+            }
+            match t.send(SendEvent::typing(chat.customer.as_str())) {
+                Err(Error::Transport { error, attempts: n }) => {
+                    assert_eq!(
+                        (error.kind(), n),
+                        (kind, attempts),
+                        "{what}, {}: {error:?}",
+                        t.name()
+                    );
+                    assert!(
+                        error.message().contains(text),
+                        "{what}, {}: {}",
+                        t.name(),
+                        error.message()
+                    );
+                }
+                other => panic!("{what}, {}: {other:?}", t.name()),
+            }
+            server.service().clear_faults();
+        });
+    }
 }

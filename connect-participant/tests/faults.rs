@@ -109,7 +109,7 @@ fn every_fault_through_both_transports() {
         .with_attempt_timeout(ATTEMPT_TIMEOUT)
         .with_max_response_bytes(64 * 1024);
     let blocking = connect_participant_ureq::Client::builder(config.clone())
-        .options(options)
+        .options(options.clone())
         .build()
         .expect("ureq");
     let rt = tokio::runtime::Builder::new_multi_thread()

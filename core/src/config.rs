@@ -2,6 +2,7 @@
 
 use crate::endpoint::Endpoint;
 use crate::endpoint::{resolve_endpoint, EndpointError, EndpointParams};
+pub use crate::proxy::Proxy;
 use crate::retry::RetryConfig;
 
 /// Names of the environment settings the configuration honours.

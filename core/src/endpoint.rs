@@ -105,6 +105,11 @@ impl Endpoint {
         format!("{}{path}", self.base).parse().unwrap_or_default()
     }
 
+    /// The host requests go to (an IPv6 address in brackets).
+    pub fn host(&self) -> &str {
+        &self.host
+    }
+
     /// True for `https`.
     pub fn is_https(&self) -> bool {
         self.https

@@ -73,6 +73,7 @@ pub mod endpoint;
 pub mod error;
 mod http_client;
 pub mod operation;
+mod proxy;
 pub mod retry;
 mod seed;
 mod send_event;

@@ -3,6 +3,8 @@
 
 use std::time::Duration;
 
+use crate::config::Proxy;
+
 /// Timeouts and limits a transport applies to every attempt. The same type
 /// and defaults for every transport, so clients behave alike.
 ///
@@ -15,11 +17,12 @@ use std::time::Duration;
 /// assert_eq!(options.connect_timeout(), TransportOptions::DEFAULT_CONNECT_TIMEOUT);
 /// assert_eq!(options.max_response_bytes(), 1024 * 1024);
 /// ```
-#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[derive(Debug, Clone, PartialEq, Eq)]
 pub struct TransportOptions {
     connect_timeout: Duration,
     attempt_timeout: Duration,
     max_response_bytes: u64,
+    proxy: Option<Proxy>,
 }
 
 impl Default for TransportOptions {
@@ -28,6 +31,7 @@ impl Default for TransportOptions {
             connect_timeout: Self::DEFAULT_CONNECT_TIMEOUT,
             attempt_timeout: Self::DEFAULT_ATTEMPT_TIMEOUT,
             max_response_bytes: Self::DEFAULT_MAX_RESPONSE_BYTES,
+            proxy: None,
         }
     }
 }
@@ -59,6 +63,25 @@ impl TransportOptions {
     pub fn with_max_response_bytes(mut self, limit: u64) -> Self {
         self.max_response_bytes = limit;
         self
+    }
+
+    /// Sends through this proxy, in a `CONNECT` tunnel (unless the
+    /// endpoint's host is on its bypass list). None by default; the
+    /// environment's proxy settings are never read unless you pass
+    /// [`Proxy::from_env`]'s result here.
+    pub fn with_proxy(mut self, proxy: Proxy) -> Self {
+        self.proxy = Some(proxy);
+        self
+    }
+
+    /// The proxy, if one was set.
+    pub fn proxy(&self) -> Option<&Proxy> {
+        self.proxy.as_ref()
+    }
+
+    /// The proxy to use for `host`: the one set, unless `host` bypasses it.
+    pub fn proxy_for(&self, host: &str) -> Option<&Proxy> {
+        self.proxy.as_ref().filter(|p| p.applies_to(host))
     }
 
     /// The connect timeout (TCP and TLS).

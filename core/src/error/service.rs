@@ -62,11 +62,13 @@ impl ServiceErrorKind {
 pub struct ServiceError {
     pub(crate) kind: ServiceErrorKind,
     pub(crate) status: http::StatusCode,
-    pub(crate) code: Option<String>,
-    pub(crate) message: Option<String>,
-    pub(crate) request_id: Option<String>,
+    // Boxed text keeps the call's `Error` small (it is returned by value).
+    pub(crate) code: Option<Box<str>>,
+    pub(crate) message: Option<Box<str>>,
+    pub(crate) request_id: Option<Box<str>>,
     pub(crate) retry_after: Option<Duration>,
     pub(crate) json_body: bool,
+    pub(crate) location: Option<Box<str>>,
 }
 
 impl ServiceError {
@@ -94,6 +96,11 @@ impl ServiceError {
     pub fn retry_after(&self) -> Option<Duration> {
         self.retry_after
     }
+    /// The `Location` of a redirect answer (3xx), which is never followed:
+    /// the bearer token must not travel to another address.
+    pub fn redirect_location(&self) -> Option<&str> {
+        self.location.as_deref()
+    }
     /// True when the body was a JSON object (the AWS CLI then prints an
     /// empty message when it has none, rather than the status's reason phrase).
     pub fn has_json_body(&self) -> bool {
@@ -117,6 +124,7 @@ impl fmt::Debug for ServiceError {
             .field("code", &self.code)
             .field("message", &self.message)
             .field("request_id", &self.request_id)
+            .field("redirect_location", &self.location)
             .field("retry_class", &self.retry_class())
             .finish()
     }
@@ -132,6 +140,9 @@ impl fmt::Display for ServiceError {
         )?;
         if let Some(m) = &self.message {
             write!(f, ": {m}")?;
+        }
+        if let Some(location) = &self.location {
+            write!(f, " (redirect to {location:?} not followed)")?;
         }
         if let Some(id) = &self.request_id {
             write!(f, " [request id {id}]")?;

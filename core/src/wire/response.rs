@@ -97,11 +97,16 @@ pub(crate) fn parse_attempt<O: Operation, B: AsRef<[u8]>>(
     Err(ResponseError::Service(ServiceError {
         kind: ServiceErrorKind::from_code(found.code.as_deref()),
         status,
-        code: found.code,
-        message: found.message,
-        request_id,
+        code: found.code.map(Into::into),
+        message: found.message.map(Into::into),
+        request_id: request_id.map(Into::into),
         retry_after,
         json_body: found.json_body,
+        location: status
+            .is_redirection()
+            .then(|| headers.get(http::header::LOCATION))
+            .flatten()
+            .map(|v| String::from_utf8_lossy(v.as_bytes()).into()),
     }))
 }
 
@@ -184,6 +189,25 @@ mod tests {
         };
         assert_eq!(e.retry_after(), Some(Duration::from_millis(1500)));
         assert!(e.is_throttling());
+    }
+
+    #[test]
+    fn a_redirect_names_its_location() {
+        let r = http::Response::builder()
+            .status(307)
+            .header("location", "https://elsewhere.example/participant/event")
+            .body(&b""[..])
+            .unwrap();
+        let Err(ResponseError::Service(e)) = parse(&r) else {
+            panic!()
+        };
+        assert_eq!(
+            e.redirect_location(),
+            Some("https://elsewhere.example/participant/event")
+        );
+        assert!(e
+            .to_string()
+            .contains("redirect to \"https://elsewhere.example/participant/event\" not followed"));
     }
 
     #[test]

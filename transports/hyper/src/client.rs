@@ -11,17 +11,24 @@ use connect_participant_core::{
     TransportErrorKind, TransportOptions,
 };
 use http_body_util::{BodyExt, Full, Limited};
-use hyper_rustls::HttpsConnector;
 use hyper_util::client::legacy::connect::HttpConnector;
 use hyper_util::rt::{TokioExecutor, TokioTimer};
 
+use crate::connector::{Route, Timed};
 use crate::error_map::{body_error, request_error};
 
-type HttpClient = hyper_util::client::legacy::Client<HttpsConnector<HttpConnector>, Full<Bytes>>;
+type HttpClient = hyper_util::client::legacy::Client<Timed, Full<Bytes>>;
 
-/// An async SendEvent client. Cheap to clone (shared connection pool and
-/// retry quota); safe to share across tasks and threads. Dropping a pending
-/// `send_event` future cancels the call cleanly.
+/// An async client of the Participant Service. Cheap to clone (shared
+/// connection pool and retry quota); safe to share across tasks and threads.
+/// Dropping a pending call's future cancels the call cleanly.
+///
+/// **Runtime requirement:** calls run on a Tokio runtime with the time
+/// driver enabled (`enable_time()` or `enable_all()` on the runtime
+/// builder; `#[tokio::main]` enables it): the attempt and connect timeouts
+/// and the waits between retries are Tokio timers. Without it, Tokio panics
+/// on the first call with "A Tokio 1.x context was found, but timers are
+/// disabled".
 ///
 /// ```
 /// use connect_participant::hyper::Client;
@@ -98,15 +105,43 @@ impl ClientBuilder {
             }
         }
         .with_no_client_auth();
-        let mut http = HttpConnector::new();
-        http.enforce_http(false);
-        http.set_nodelay(true);
-        http.set_connect_timeout(Some(self.options.connect_timeout()));
-        let connector = hyper_rustls::HttpsConnectorBuilder::new()
-            .with_tls_config(tls)
-            .https_or_http()
-            .enable_http1()
-            .wrap_connector(http);
+        let mut tcp = HttpConnector::new();
+        tcp.enforce_http(false);
+        tcp.set_nodelay(true);
+        tcp.set_connect_timeout(Some(self.options.connect_timeout()));
+        let route = match self.options.proxy_for(self.config.endpoint().host()) {
+            None => Route::Direct(tcp),
+            Some(proxy) => {
+                let proxy_uri = format!("http://{}", proxy.authority())
+                    .parse()
+                    .map_err(|_| ConfigError::InvalidSetting {
+                        name: "proxy".to_owned(),
+                        value: proxy.authority(),
+                        expected: "a proxy host and port",
+                    })?;
+                let mut tunnel =
+                    hyper_util::client::legacy::connect::proxy::Tunnel::new(proxy_uri, tcp);
+                if let Some(auth) = proxy.authorization() {
+                    let auth = http::HeaderValue::from_str(&auth).map_err(|_| {
+                        ConfigError::InvalidSetting {
+                            name: "proxy".to_owned(),
+                            value: proxy.authority(),
+                            expected: "proxy credentials that fit a header",
+                        }
+                    })?;
+                    tunnel = tunnel.with_auth(auth);
+                }
+                Route::Tunnel(tunnel)
+            }
+        };
+        let connector = Timed {
+            inner: hyper_rustls::HttpsConnectorBuilder::new()
+                .with_tls_config(tls)
+                .https_or_http()
+                .enable_http1()
+                .wrap_connector(route),
+            timeout: self.options.connect_timeout(),
+        };
         let http = hyper_util::client::legacy::Client::builder(TokioExecutor::new())
             .pool_timer(TokioTimer::new())
             .pool_idle_timeout(Duration::from_secs(60))

@@ -18,6 +18,7 @@
 #![forbid(unsafe_code)]
 
 mod client;
+mod connector;
 mod error_map;
 
 pub use client::{Client, ClientBuilder};

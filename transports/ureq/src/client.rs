@@ -86,12 +86,26 @@ impl ClientBuilder {
             tls = tls.root_certs(ureq::tls::RootCerts::Specific(certs));
         }
         let options = self.options;
+        let proxy = match options.proxy_for(self.config.endpoint().host()) {
+            Some(p) => Some(ureq::Proxy::new(&p.expose_url()).map_err(|e| {
+                ConfigError::InvalidSetting {
+                    name: "proxy".to_owned(),
+                    value: p.authority(),
+                    expected: if matches!(e, ureq::Error::InvalidProxyUrl) {
+                        "an http:// proxy URL"
+                    } else {
+                        "a proxy ureq can use"
+                    },
+                }
+            })?),
+            None => None,
+        };
         let config = ureq::Agent::config_builder()
             .http_status_as_error(false)
             .max_redirects(0)
-            // Like the async client: no proxy from the environment, so both
-            // transports behave alike and the token goes only where configured.
-            .proxy(None)
+            // Only the proxy the options name (never the environment's): a
+            // CONNECT tunnel, so TLS stays end to end with the service.
+            .proxy(proxy)
             .https_only(false)
             .user_agent(AutoHeaderValue::None)
             .accept(AutoHeaderValue::None)
@@ -203,13 +217,16 @@ impl SyncHttpClient for UreqHttp {
     ) -> Result<http::Response<Vec<u8>>, TransportError> {
         #[cfg(feature = "tracing")]
         let _attempt = tracing::debug_span!("attempt", sdk_request = ?request.headers().get(core::wire::SDK_REQUEST_HEADER)).entered();
-        let response = self.agent.run(request).map_err(transport_error)?;
+        let response = self
+            .agent
+            .run(request)
+            .map_err(|e| transport_error(e, &self.options))?;
         let (parts, mut body) = response.into_parts();
         let bytes = body
             .with_config()
             .limit(self.options.max_response_bytes())
             .read_to_vec()
-            .map_err(transport_error)?;
+            .map_err(|e| transport_error(e, &self.options))?;
         Ok(http::Response::from_parts(parts, bytes))
     }
 

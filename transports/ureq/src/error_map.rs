@@ -2,7 +2,7 @@
 
 use std::io;
 
-use connect_participant_core::{TransportError, TransportErrorKind as Kind};
+use connect_participant_core::{TransportError, TransportErrorKind as Kind, TransportOptions};
 
 fn io_kind(e: &io::Error) -> Kind {
     // rustls reports a refused certificate inside an io::Error.
@@ -21,13 +21,33 @@ fn io_kind(e: &io::Error) -> Kind {
     }
 }
 
-/// Maps a ureq error to a transport failure of the right kind.
-pub(crate) fn transport_error(e: ureq::Error) -> TransportError {
+/// Maps a ureq error to a transport failure of the right kind, with the same
+/// text as the async client for the same fault.
+pub(crate) fn transport_error(e: ureq::Error, options: &TransportOptions) -> TransportError {
+    if let ureq::Error::Timeout(which) = &e {
+        let message = match which {
+            ureq::Timeout::Connect | ureq::Timeout::Resolve => format!(
+                "connect (TCP and TLS) timed out after {:?}",
+                options.connect_timeout()
+            ),
+            _ => format!("attempt timed out after {:?}", options.attempt_timeout()),
+        };
+        return TransportError::new(Kind::Timeout, message).with_source(e);
+    }
+    if let ureq::Error::BodyExceedsLimit(_) = &e {
+        let message = format!(
+            "response body is over the limit of {} bytes",
+            options.max_response_bytes()
+        );
+        return TransportError::new(Kind::BodyTooLarge, message).with_source(e);
+    }
     let kind = match &e {
         ureq::Error::Timeout(_) | ureq::Error::BodyStalled => Kind::Timeout,
         ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => Kind::Connect,
         ureq::Error::Io(io) => io_kind(io),
-        ureq::Error::Protocol(_) => Kind::Io,
+        // An answer that breaks HTTP/1.1 (headers over the limit included)
+        // is a broken exchange, as in the async client.
+        ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..) => Kind::Io,
         ureq::Error::BodyExceedsLimit(_) => Kind::BodyTooLarge,
         ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => Kind::Tls,
         _ => Kind::Other,

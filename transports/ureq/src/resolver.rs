@@ -63,7 +63,18 @@ impl Resolver for CachingResolver {
                 }
             }
         }
-        let addrs = self.inner.resolve(uri, config, timeout)?;
+        // A name that does not resolve is a connection failure, as in the
+        // async client (ureq reports it as a bare I/O error).
+        let addrs = self
+            .inner
+            .resolve(uri, config, timeout)
+            .map_err(|e| match e {
+                ureq::Error::Io(io) => ureq::Error::Io(std::io::Error::new(
+                    std::io::ErrorKind::AddrNotAvailable,
+                    format!("resolving {host}: {io}"),
+                )),
+                other => other,
+            })?;
         if let Ok(mut last) = self.last.lock() {
             *last = Some(Cached {
                 host: host.to_owned(),
