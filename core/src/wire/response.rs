@@ -64,7 +64,13 @@ pub(crate) fn parse_attempt<O: Operation, B: AsRef<[u8]>>(
         } else {
             body
         };
-        return O::read_output(body_or_empty, meta).map_err(|e| {
+        // serde's derive also reads a struct from a JSON array (its members
+        // in order); an output is an object, so anything else is refused.
+        let read = match body_or_empty.iter().find(|b| !JSON_WHITESPACE.contains(b)) {
+            Some(b'{') => O::read_output(body_or_empty, meta),
+            _ => Err(serde::de::Error::custom("the body is not a JSON object")),
+        };
+        return read.map_err(|e: serde_json::Error| {
             let (reason, excerpt) = if O::SECRET_OUTPUT {
                 // serde_json's message may quote a value: give only where.
                 let reason = format!(
@@ -151,6 +157,8 @@ mod tests {
         for body in [
             &b"{\"Id\":\"x\"} trailing"[..],
             b"[]",
+            b"[\"id\", \"time\"]",
+            b" [\"id\"]",
             b"{\"Id\":5}",
             b"\xff\xfe",
             b"{\"Id\":\"x\",\"Id\":\"y\"}",
