@@ -99,7 +99,7 @@ impl UreqFloor {
         let Ok(bytes) = body.read_to_vec() else {
             return false;
         };
-        done_with_id(call.finish_attempt(Ok(http::Response::from_parts(parts, bytes)), 0.5))
+        done_with_id(call.finish_attempt(Ok(http::Response::from_parts(parts, bytes))))
     }
 }
 
@@ -155,7 +155,7 @@ impl HyperFloor {
             return false;
         };
         let response = http::Response::from_parts(parts, body.to_bytes());
-        done_with_id(call.finish_attempt(Ok(response), 0.5))
+        done_with_id(call.finish_attempt(Ok(response)))
     }
 }
 
@@ -169,6 +169,6 @@ fn core_client(url: &str) -> Client {
 }
 
 /// True for a call that ended with an output holding an id.
-fn done_with_id(next: Next) -> bool {
+fn done_with_id(next: Next<SendEvent>) -> bool {
     matches!(next, Next::Done(Ok(out)) if out.id.is_some())
 }

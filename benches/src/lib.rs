@@ -17,10 +17,10 @@ pub mod load;
 pub mod server;
 
 use connect_participant_core::http;
-use connect_participant_core::{
-    build_request, parse_response, Call, Client, Config, Endpoint, Next, ResponseError, SendEvent,
-    SendEventOutput, BEARER_HEADER, USER_AGENT_VALUE,
-};
+use connect_participant_core::endpoint::Endpoint;
+use connect_participant_core::error::ResponseError;
+use connect_participant_core::wire::{build_request, parse_response, BEARER_HEADER, USER_AGENT_VALUE};
+use connect_participant_core::{Call, Client, Config, Next, SendEvent, SendEventOutput};
 use http::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
 use serde::{Deserialize, Serialize};
 
@@ -88,37 +88,35 @@ pub fn conflict_response() -> http::Response<Vec<u8>> {
 
 /// Core: validate a typing event and build its request.
 pub fn core_typing(endpoint: &Endpoint) -> http::Request<Vec<u8>> {
-    let valid = SendEvent::typing(CONNECTION_TOKEN)
-        .validate()
-        .expect("valid event");
-    build_request(&valid, endpoint, Some(CLIENT_TOKEN))
+    let event = SendEvent::typing(CONNECTION_TOKEN);
+    event.validate().expect("valid event");
+    build_request(&event, endpoint, Some(CLIENT_TOKEN))
 }
 
 /// Core: make, validate (including the receipt JSON) and build a read receipt.
 pub fn core_read_receipt(endpoint: &Endpoint) -> http::Request<Vec<u8>> {
-    let valid = SendEvent::read_receipt(CONNECTION_TOKEN, MESSAGE_ID)
-        .validate()
-        .expect("valid event");
-    build_request(&valid, endpoint, Some(CLIENT_TOKEN))
+    let event = SendEvent::read_receipt(CONNECTION_TOKEN, MESSAGE_ID);
+    event.validate().expect("valid event");
+    build_request(&event, endpoint, Some(CLIENT_TOKEN))
 }
 
 /// Core: parse a response.
 pub fn core_parse<B: AsRef<[u8]>>(
     response: &http::Response<B>,
 ) -> Result<SendEventOutput, ResponseError> {
-    parse_response(response)
+    parse_response::<SendEvent, _>(response)
 }
 
 /// Core: one whole call of one attempt through the state machine.
 pub fn core_call(
     client: &Client,
     response: http::Response<Vec<u8>>,
-) -> (http::Request<Vec<u8>>, Next) {
-    let mut call: Call = client
+) -> (http::Request<Vec<u8>>, Next<SendEvent>) {
+    let mut call: Call<SendEvent> = client
         .start(SendEvent::typing(CONNECTION_TOKEN), [7; 32])
         .expect("valid event");
     let request = call.next_request();
-    let next = call.finish_attempt(Ok(response), 0.5);
+    let next = call.finish_attempt(Ok(response));
     (request, next)
 }
 
