@@ -2,7 +2,8 @@
 
 use clap::{Args, Parser, Subcommand, ValueEnum};
 
-/// Amazon Connect Participant Service SendEvent client: typing, delivered and read events.
+/// Amazon Connect Participant Service client: CreateParticipantConnection and SendEvent
+/// (typing, delivered and read events).
 #[derive(Debug, Parser)]
 #[command(name = "connect-participant", version, about)]
 pub struct Cli {
@@ -12,6 +13,9 @@ pub struct Cli {
 
 #[derive(Debug, Subcommand)]
 pub enum Command {
+    /// Exchange a participant token for a connection token and a WebSocket URL (and acknowledge
+    /// the connection), like `aws connectparticipant create-participant-connection`.
+    CreateParticipantConnection(CreateParticipantConnectionFlags),
     /// Send an event, like `aws connectparticipant send-event`.
     SendEvent(SendEventFlags),
     /// Serve the simulated Participant Service on a loopback port until stopped.
@@ -32,10 +36,49 @@ pub enum Transport {
 /// How the answer is printed.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, ValueEnum)]
 pub enum Output {
-    /// `{"Id": ..., "AbsoluteTime": ...}`, as the AWS CLI prints it.
+    /// JSON in the model's member order, 4-space indented, as the AWS CLI prints it.
     Json,
     /// Tab-separated values, keys in sorted order, as the AWS CLI's text output.
     Text,
+}
+
+/// The flags every call command takes: where the request goes, how it is
+/// sent, and how the answer is printed.
+#[derive(Debug, Clone, Args)]
+pub struct CommonFlags {
+    /// The region (else AWS_REGION, then AWS_DEFAULT_REGION).
+    #[arg(long)]
+    pub region: Option<String>,
+    /// A custom endpoint URL (else AWS_ENDPOINT_URL_CONNECTPARTICIPANT, then AWS_ENDPOINT_URL).
+    #[arg(long)]
+    pub endpoint_url: Option<String>,
+    /// Use a FIPS endpoint (else AWS_USE_FIPS_ENDPOINT).
+    #[arg(long)]
+    pub use_fips_endpoint: bool,
+    /// Use a dual-stack endpoint (else AWS_USE_DUALSTACK_ENDPOINT).
+    #[arg(long)]
+    pub use_dualstack_endpoint: bool,
+    /// Attempts in all, the first included (else AWS_MAX_ATTEMPTS, default 3).
+    #[arg(long)]
+    pub max_attempts: Option<u32>,
+    /// Which client sends the request.
+    #[arg(long, value_enum, default_value_t = Transport::Ureq)]
+    pub transport: Transport,
+    /// Output format.
+    #[arg(long, value_enum, default_value_t = Output::Json)]
+    pub output: Output,
+    /// Seconds to wait for a connection; 0 means no timeout.
+    #[arg(long = "cli-connect-timeout", value_name = "SECONDS")]
+    pub connect_timeout: Option<f64>,
+    /// Seconds one attempt may take as a whole; 0 means no timeout.
+    #[arg(long = "cli-read-timeout", value_name = "SECONDS")]
+    pub read_timeout: Option<f64>,
+    /// Allow plain http:// to a host that is not loopback (the token travels unencrypted).
+    #[arg(long)]
+    pub allow_insecure_http: bool,
+    /// Print the request that would be sent (token redacted) as JSON, and send nothing.
+    #[arg(long)]
+    pub dry_run: bool,
 }
 
 /// How `file://PATH`, the environment and timeouts of 0 are read, shown by `send-event --help`.
@@ -81,39 +124,9 @@ pub struct SendEventFlags {
     /// Idempotency token, or file://PATH; a UUID v4 is generated when absent.
     #[arg(long, allow_hyphen_values = true)]
     pub client_token: Option<String>,
-    /// The region (else AWS_REGION, then AWS_DEFAULT_REGION).
-    #[arg(long)]
-    pub region: Option<String>,
-    /// A custom endpoint URL (else AWS_ENDPOINT_URL_CONNECTPARTICIPANT, then AWS_ENDPOINT_URL).
-    #[arg(long)]
-    pub endpoint_url: Option<String>,
-    /// Use a FIPS endpoint (else AWS_USE_FIPS_ENDPOINT).
-    #[arg(long)]
-    pub use_fips_endpoint: bool,
-    /// Use a dual-stack endpoint (else AWS_USE_DUALSTACK_ENDPOINT).
-    #[arg(long)]
-    pub use_dualstack_endpoint: bool,
-    /// Attempts in all, the first included (else AWS_MAX_ATTEMPTS, default 3).
-    #[arg(long)]
-    pub max_attempts: Option<u32>,
-    /// Which client sends the request.
-    #[arg(long, value_enum, default_value_t = Transport::Ureq)]
-    pub transport: Transport,
-    /// Output format.
-    #[arg(long, value_enum, default_value_t = Output::Json)]
-    pub output: Output,
-    /// Seconds to wait for a connection; 0 means no timeout.
-    #[arg(long = "cli-connect-timeout", value_name = "SECONDS")]
-    pub connect_timeout: Option<f64>,
-    /// Seconds one attempt may take as a whole; 0 means no timeout.
-    #[arg(long = "cli-read-timeout", value_name = "SECONDS")]
-    pub read_timeout: Option<f64>,
-    /// Allow plain http:// to a host that is not loopback (the token travels unencrypted).
-    #[arg(long)]
-    pub allow_insecure_http: bool,
-    /// Print the request that would be sent (token redacted) as JSON, and send nothing.
-    #[arg(long)]
-    pub dry_run: bool,
+    /// Where to send, how, and how to print.
+    #[command(flatten)]
+    pub common: CommonFlags,
 }
 
 /// `send-event` with every parameter resolved: files read, the token found.
@@ -127,28 +140,82 @@ pub struct SendEventArgs {
     pub content: Option<String>,
     /// The idempotency token.
     pub client_token: Option<String>,
-    /// See [`SendEventFlags::region`].
-    pub region: Option<String>,
-    /// See [`SendEventFlags::endpoint_url`].
-    pub endpoint_url: Option<String>,
-    /// See [`SendEventFlags::use_fips_endpoint`].
-    pub use_fips_endpoint: bool,
-    /// See [`SendEventFlags::use_dualstack_endpoint`].
-    pub use_dualstack_endpoint: bool,
-    /// See [`SendEventFlags::max_attempts`].
-    pub max_attempts: Option<u32>,
-    /// See [`SendEventFlags::transport`].
-    pub transport: Transport,
-    /// See [`SendEventFlags::output`].
-    pub output: Output,
-    /// See [`SendEventFlags::connect_timeout`].
-    pub connect_timeout: Option<f64>,
-    /// See [`SendEventFlags::read_timeout`].
-    pub read_timeout: Option<f64>,
-    /// See [`SendEventFlags::allow_insecure_http`].
-    pub allow_insecure_http: bool,
-    /// See [`SendEventFlags::dry_run`].
-    pub dry_run: bool,
+    /// Where to send, how, and how to print.
+    pub common: CommonFlags,
+}
+
+/// How `file://PATH` and the environment are read, shown by
+/// `create-participant-connection --help`.
+const CONNECTION_AFTER_HELP: &str = "\
+Parameters from files:
+  --participant-token and each --type value take file://PATH instead of a
+  value: the value is then the file's contents (UTF-8, at most 1 MiB; a leading
+  ~/ is your home directory), one trailing line ending (\\n or \\r\\n) removed.
+  A file that cannot be read is a usage error (exit 252); its contents are
+  never printed. file:///dev/stdin reads a value from standard input.
+
+The participant token:
+  --participant-token, else the CONNECT_PARTICIPANT_PARTICIPANT_TOKEN
+  environment variable (its value is used as is; file:// is not read there).
+  Either keeps the token out of `ps` and shell history, unlike a literal
+  --participant-token. A token that begins with '-' is a value:
+  --participant-token -abc works.
+
+Types:
+  --type takes one or more of WEBSOCKET, CONNECTION_CREDENTIALS and
+  WEBRTC_CONNECTION, separated by spaces as in the AWS CLI
+  (--type WEBSOCKET CONNECTION_CREDENTIALS), or a JSON list
+  (--type '[\"WEBSOCKET\"]'). Other text is sent as given. Without --type the
+  request has no Type, as an agent acknowledging sends it.
+
+The answer:
+  The connection token, the WebSocket URL and a WebRTC join token are secrets:
+  they are printed on stdout, as the output of the command, and nowhere else.
+
+Timeouts:
+  --cli-connect-timeout 0 and --cli-read-timeout 0 mean no timeout.
+
+Text from the service (error codes and messages, output values) is printed with
+control characters escaped as \\u{1b}, so it cannot drive the terminal.";
+
+/// `create-participant-connection` as clap reads it;
+/// [`crate::params::resolve_connection`] turns it into
+/// [`CreateParticipantConnectionArgs`] (files read, the environment consulted).
+#[derive(Debug, Args)]
+#[command(after_long_help = CONNECTION_AFTER_HELP)]
+pub struct CreateParticipantConnectionFlags {
+    /// The participant token (sent as X-Amz-Bearer; never printed), or file://PATH (its contents,
+    /// one trailing newline removed). Else the CONNECT_PARTICIPANT_PARTICIPANT_TOKEN environment
+    /// variable.
+    #[arg(long, allow_hyphen_values = true, value_name = "TOKEN")]
+    pub participant_token: Option<String>,
+    /// The connection types to ask for: one or more of WEBSOCKET, CONNECTION_CREDENTIALS,
+    /// WEBRTC_CONNECTION (or a JSON list, or file://PATH).
+    #[arg(long = "type", num_args = 1.., value_name = "TYPE")]
+    pub types: Option<Vec<String>>,
+    /// Mark the participant as connected (ConnectParticipant: true), acknowledging the connection.
+    #[arg(long, overrides_with = "no_connect_participant")]
+    pub connect_participant: bool,
+    /// Send ConnectParticipant: false.
+    #[arg(long, overrides_with = "connect_participant")]
+    pub no_connect_participant: bool,
+    /// Where to send, how, and how to print.
+    #[command(flatten)]
+    pub common: CommonFlags,
+}
+
+/// `create-participant-connection` with every parameter resolved: files
+/// read, the token found.
+#[derive(Debug)]
+pub struct CreateParticipantConnectionArgs {
+    /// The participant token.
+    pub participant_token: String,
+    /// The types, if `--type` was given.
+    pub types: Option<Vec<String>>,
+    /// `ConnectParticipant`, if given.
+    pub connect_participant: Option<bool>,
+    /// Where to send, how, and how to print.
+    pub common: CommonFlags,
 }
 
 #[derive(Debug, Args)]

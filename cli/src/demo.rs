@@ -1,10 +1,15 @@
 //! `demo`: a short story against the simulated service, through both transports.
 //!
-//! Every step checks what it shows; a step that goes otherwise ends the demo
-//! with a non-zero exit code.
+//! It starts where a real participant starts, from a participant token: each
+//! side creates its connection (acknowledging it) and sends its events with
+//! the connection token it got. Every step checks what it shows; a step that
+//! goes otherwise ends the demo with a non-zero exit code.
 
+use connect_participant_core::connection::ConnectionType;
+use connect_participant_core::operation::Operation;
 use connect_participant_core::{
-    Config, ContentType, Error, SendEvent, SendEventOutput, ServiceErrorKind,
+    Config, ConnectionToken, ContentType, CreateParticipantConnection,
+    CreateParticipantConnectionOutput, Error, SendEvent, SendEventOutput, ServiceErrorKind,
 };
 use connect_participant_mock::{Fault, MockServer, MockService, Role};
 
@@ -32,6 +37,63 @@ impl Story {
 
     fn via_hyper(&self, event: SendEvent) -> Result<SendEventOutput, Error> {
         self.runtime.block_on(self.asynchronous.send_event(event))
+    }
+
+    fn connect(
+        &self,
+        use_hyper: bool,
+        input: CreateParticipantConnection,
+    ) -> Result<CreateParticipantConnectionOutput, Error> {
+        if use_hyper {
+            self.runtime
+                .block_on(self.asynchronous.create_participant_connection(input))
+        } else {
+            self.blocking.create_participant_connection(input)
+        }
+    }
+
+    /// Creates a participant's connection, acknowledging it, and checks the
+    /// service marked them connected; gives their connection token.
+    fn connect_participant(
+        &self,
+        transport: &str,
+        who: &str,
+        participant_token: &str,
+        types: Option<[ConnectionType; 2]>,
+    ) -> Result<ConnectionToken, String> {
+        let mut input = CreateParticipantConnection::new(participant_token).acknowledge();
+        if let Some(types) = types {
+            input = input.with_types(types);
+        }
+        let out = self
+            .connect(transport == "hyper", input)
+            .map_err(|e| format!("[{transport}] expected a connection, got: {e}"))?;
+        let token = out
+            .connection_token()
+            .ok_or_else(|| format!("[{transport}] the answer has no connection token"))?
+            .clone();
+        let expiry = out
+            .connection_credentials
+            .as_ref()
+            .and_then(|c| c.expiry.as_deref())
+            .unwrap_or("-");
+        println!("   [{transport}] {who}'s connection token {token}, valid until {expiry}");
+        if let Some(ws) = &out.websocket {
+            println!(
+                "   [{transport}] {who}'s WebSocket URL {}, to connect to before {}",
+                ws.url
+                    .as_ref()
+                    .map_or_else(|| "-".to_owned(), ToString::to_string),
+                ws.connection_expiry.as_deref().unwrap_or("-")
+            );
+        }
+        if !self.server.service().is_connected(participant_token) {
+            return Err(format!(
+                "[{transport}] the service did not mark the {who} connected"
+            ));
+        }
+        println!("   [{transport}] the service marks the {who} connected");
+        Ok(token)
     }
 }
 
@@ -96,25 +158,42 @@ fn play() -> Step {
         "Simulated Amazon Connect Participant Service at {}",
         story.server.url()
     );
-    println!("A chat opens with a customer and an agent (each holds a connection token; tokens are never printed by the client).");
+    println!(
+        "A chat opens with a customer and an agent. Each holds a participant token, as \
+         StartChatContact and the agent's side give them (tokens are never printed by the client)."
+    );
 
-    story.say("The customer starts typing (blocking client, ureq).");
-    expect_ok(
+    story.say(
+        "The customer connects (blocking client, ureq): CreateParticipantConnection asks for a \
+         WebSocket URL and connection credentials, with ConnectParticipant: true.",
+    );
+    let customer = story.connect_participant(
         "ureq",
-        story.via_ureq(SendEvent::typing(chat.customer.as_str())),
+        "customer",
+        &chat.customer_participant_token,
+        Some([
+            ConnectionType::Websocket,
+            ConnectionType::ConnectionCredentials,
+        ]),
     )?;
+
+    story.say(
+        "The agent acknowledges the connection (async client, hyper): ConnectParticipant: true, \
+         no Type, as Amazon's library sends it.",
+    );
+    let agent = story.connect_participant("hyper", "agent", &chat.agent_participant_token, None)?;
+
+    story.say("The customer starts typing, with the connection token just received (blocking client, ureq).");
+    expect_ok("ureq", story.via_ureq(SendEvent::typing(customer.clone())))?;
 
     story.say("The agent's message reaches the customer: a delivered receipt, then a read receipt (async client, hyper).");
     expect_ok(
         "hyper",
-        story.via_hyper(SendEvent::delivered_receipt(
-            chat.customer.as_str(),
-            "msg-0001",
-        )),
+        story.via_hyper(SendEvent::delivered_receipt(customer.clone(), "msg-0001")),
     )?;
     expect_ok(
         "hyper",
-        story.via_hyper(SendEvent::read_receipt(chat.customer.as_str(), "msg-0001")),
+        story.via_hyper(SendEvent::read_receipt(customer.clone(), "msg-0001")),
     )?;
 
     story.say("The service throttles once; the client retries with the same client token, and the event is recorded once.");
@@ -122,7 +201,7 @@ fn play() -> Step {
         let before_events = story.server.service().transcript(chat.id).len();
         let before_requests = story.server.service().requests_received();
         story.server.service().inject(Fault::Throttle, 1);
-        let event = SendEvent::typing(chat.agent.as_str());
+        let event = SendEvent::typing(agent.clone());
         let out = expect_ok(
             name,
             if use_hyper {
@@ -151,7 +230,7 @@ fn play() -> Step {
     );
     story.server.service().join(chat.id, Role::Supervisor);
     for (name, use_hyper) in [("ureq", false), ("hyper", true)] {
-        let event = SendEvent::read_receipt(chat.customer.as_str(), "msg-0002");
+        let event = SendEvent::read_receipt(customer.clone(), "msg-0002");
         match if use_hyper {
             story.via_hyper(event)
         } else {
@@ -161,7 +240,10 @@ fn play() -> Step {
                 if err.service_error().map(|e| e.kind()) == Some(ServiceErrorKind::Conflict)
                     && err.attempts() == 1 =>
             {
-                println!("   [{name}] {}", report::error_report(&err).0);
+                println!(
+                    "   [{name}] {}",
+                    report::error_report(SendEvent::NAME, &err).0
+                );
             }
             other => {
                 return Err(format!(
@@ -176,7 +258,7 @@ fn play() -> Step {
     );
     let before = story.server.service().requests_received();
     let bad = SendEvent::new(
-        chat.customer.as_str(),
+        customer.clone(),
         ContentType::MessageRead,
         Some(r#"{"id":"msg-0003"}"#.into()),
     );
@@ -188,6 +270,44 @@ fn play() -> Step {
         return Err("the malformed receipt reached the service".into());
     }
     println!("   (requests that reached the service: unchanged at {before})");
+
+    story.say(
+        "The chat ends: a new connection is refused with AccessDeniedException (not retried), \
+         and so is the customer's connection token.",
+    );
+    story.server.service().end_chat(chat.id);
+    for (name, use_hyper) in [("ureq", false), ("hyper", true)] {
+        let input = CreateParticipantConnection::new(chat.customer_participant_token.as_str())
+            .with_types([ConnectionType::ConnectionCredentials]);
+        match story.connect(use_hyper, input) {
+            Err(err @ Error::Service { .. })
+                if err.service_error().map(|e| e.kind())
+                    == Some(ServiceErrorKind::AccessDenied)
+                    && err.attempts() == 1 =>
+            {
+                println!(
+                    "   [{name}] {}",
+                    report::error_report(CreateParticipantConnection::NAME, &err).0
+                );
+            }
+            other => {
+                return Err(format!(
+                    "[{name}] expected AccessDeniedException, got {other:?}"
+                ))
+            }
+        }
+    }
+    match story.via_ureq(SendEvent::typing(customer.clone())) {
+        Err(err)
+            if err.service_error().map(|e| e.kind()) == Some(ServiceErrorKind::AccessDenied) =>
+        {
+            println!(
+                "   [ureq] {}",
+                report::error_report(SendEvent::NAME, &err).0
+            );
+        }
+        other => return Err(format!("expected AccessDeniedException, got {other:?}")),
+    }
 
     println!("\nThe chat's transcript:");
     for (i, e) in story

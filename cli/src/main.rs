@@ -2,6 +2,8 @@
 #![forbid(unsafe_code)]
 
 mod args;
+mod call;
+mod connection;
 mod demo;
 mod mock;
 mod params;
@@ -27,6 +29,15 @@ fn main() -> ExitCode {
         }
     };
     let code = match cli.command {
+        args::Command::CreateParticipantConnection(flags) => {
+            match params::resolve_connection(flags, |n| std::env::var_os(n)) {
+                Ok(a) => connection::run(a),
+                Err(message) => {
+                    eprintln!("{message}");
+                    report::EXIT_USAGE
+                }
+            }
+        }
         args::Command::SendEvent(flags) => match params::resolve(flags, |n| std::env::var_os(n)) {
             Ok(a) => send_event::run(a),
             Err(message) => {

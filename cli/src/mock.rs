@@ -1,4 +1,6 @@
-//! `mock`: the simulated service on a loopback port, with a chat ready.
+//! `mock`: the simulated service on a loopback port, with a chat ready: its
+//! participant tokens (for `create-participant-connection`) and connection
+//! tokens issued on joining (for `send-event`).
 
 use std::net::{Ipv4Addr, SocketAddr};
 
@@ -25,8 +27,15 @@ pub fn run(args: MockArgs) -> u8 {
     };
     let summary = serde_json::json!({
         "url": server.url(),
+        "customer_participant_token": chat.customer_participant_token,
+        "agent_participant_token": chat.agent_participant_token,
         "customer_connection_token": chat.customer,
         "agent_connection_token": chat.agent,
+        "try_connection": format!(
+            "connect-participant create-participant-connection --endpoint-url {} \
+             --participant-token {} --type WEBSOCKET CONNECTION_CREDENTIALS --connect-participant",
+            server.url(), chat.customer_participant_token
+        ),
         "try": format!(
             "connect-participant send-event --endpoint-url {} --connection-token {} \
              --content-type application/vnd.amazonaws.connect.event.typing",

@@ -1,16 +1,23 @@
-//! Parameter loading: `file://PATH` values and the connection token from the
+//! Parameter loading: `file://PATH` values and the tokens from the
 //! environment, before anything else happens.
 
 use std::ffi::OsString;
 use std::io::Read;
 use std::path::PathBuf;
 
-use crate::args::{SendEventArgs, SendEventFlags};
+use crate::args::{
+    CreateParticipantConnectionArgs, CreateParticipantConnectionFlags, SendEventArgs,
+    SendEventFlags,
+};
 use crate::terminal::escape;
 
 /// The environment variable read for the connection token when
 /// `--connection-token` is absent.
 pub const TOKEN_ENV: &str = "CONNECT_PARTICIPANT_CONNECTION_TOKEN";
+
+/// The environment variable read for the participant token when
+/// `--participant-token` is absent.
+pub const PARTICIPANT_TOKEN_ENV: &str = "CONNECT_PARTICIPANT_PARTICIPANT_TOKEN";
 
 /// The prefix that makes a parameter's value the contents of a file.
 pub const FILE_PREFIX: &str = "file://";
@@ -48,7 +55,7 @@ pub fn resolve(
     };
     let connection_token = match flags.connection_token {
         Some(value) => load("--connection-token", value, Contents::LineEndingRemoved)?,
-        None => token_from_env(&env)?,
+        None => token_from_env(&env, TOKEN_ENV, "--connection-token", "send-event")?,
     };
     Ok(SendEventArgs {
         content_type: load(
@@ -65,30 +72,84 @@ pub fn resolve(
             .client_token
             .map(|v| load("--client-token", v, Contents::LineEndingRemoved))
             .transpose()?,
-        region: flags.region,
-        endpoint_url: flags.endpoint_url,
-        use_fips_endpoint: flags.use_fips_endpoint,
-        use_dualstack_endpoint: flags.use_dualstack_endpoint,
-        max_attempts: flags.max_attempts,
-        transport: flags.transport,
-        output: flags.output,
-        connect_timeout: flags.connect_timeout,
-        read_timeout: flags.read_timeout,
-        allow_insecure_http: flags.allow_insecure_http,
-        dry_run: flags.dry_run,
+        common: flags.common,
     })
 }
 
-/// The token from [`TOKEN_ENV`], used as is; unset or empty is missing.
-fn token_from_env(env: &impl Fn(&str) -> Option<OsString>) -> Result<String, String> {
-    match env(TOKEN_ENV) {
+/// As [`resolve`], for `create-participant-connection`: the participant
+/// token from `--participant-token` (or `file://`) or
+/// [`PARTICIPANT_TOKEN_ENV`]; each `--type` value from a file if it names
+/// one, and a value that is a JSON list (`["WEBSOCKET"]`, as the AWS CLI
+/// also takes) read as its strings.
+pub fn resolve_connection(
+    flags: CreateParticipantConnectionFlags,
+    env: impl Fn(&str) -> Option<OsString>,
+) -> Result<CreateParticipantConnectionArgs, String> {
+    let home = env("HOME");
+    let load =
+        |flag: &str, value: String| load(flag, value, Contents::LineEndingRemoved, home.as_deref());
+    let participant_token = match flags.participant_token {
+        Some(value) => load("--participant-token", value)?,
+        None => token_from_env(
+            &env,
+            PARTICIPANT_TOKEN_ENV,
+            "--participant-token",
+            "create-participant-connection",
+        )?,
+    };
+    let types = match flags.types {
+        None => None,
+        Some(values) => {
+            let mut types = Vec::new();
+            for value in values {
+                types.extend(type_list(load("--type", value)?)?);
+            }
+            Some(types)
+        }
+    };
+    let connect_participant = match (flags.connect_participant, flags.no_connect_participant) {
+        (true, _) => Some(true),
+        (false, true) => Some(false),
+        (false, false) => None,
+    };
+    Ok(CreateParticipantConnectionArgs {
+        participant_token,
+        types,
+        connect_participant,
+        common: flags.common,
+    })
+}
+
+/// One `--type` value: a JSON list of strings when it starts with `[`
+/// (after leading whitespace), else the value itself.
+fn type_list(value: String) -> Result<Vec<String>, String> {
+    if !value.trim_start().starts_with('[') {
+        return Ok(vec![value]);
+    }
+    serde_json::from_str::<Vec<String>>(&value).map_err(|e| {
+        format!(
+            "Error parsing parameter '--type': Invalid JSON: {e}\nJSON received: {}",
+            escape(&value)
+        )
+    })
+}
+
+/// The token from the environment variable `var`, used as is; unset or
+/// empty is missing, and the error names `flag` and the variable.
+fn token_from_env(
+    env: &impl Fn(&str) -> Option<OsString>,
+    var: &str,
+    flag: &str,
+    command: &str,
+) -> Result<String, String> {
+    match env(var) {
         Some(value) if !value.is_empty() => value
             .into_string()
-            .map_err(|_| format!("error: the {TOKEN_ENV} environment variable is not valid UTF-8")),
+            .map_err(|_| format!("error: the {var} environment variable is not valid UTF-8")),
         _ => Err(format!(
             "error: the following required argument was not provided: \
-             --connection-token <TOKEN> (or set the {TOKEN_ENV} environment variable)\n\n\
-             For more information, try 'connect-participant send-event --help'."
+             {flag} <TOKEN> (or set the {var} environment variable)\n\n\
+             For more information, try 'connect-participant {command} --help'."
         )),
     }
 }
@@ -163,6 +224,24 @@ mod tests {
         assert_eq!(strip_line_ending(" tok \t".into()), " tok \t");
         assert_eq!(strip_line_ending("tok\r".into()), "tok\r");
         assert_eq!(strip_line_ending(String::new()), "");
+    }
+
+    #[test]
+    fn a_type_value_is_itself_or_a_json_list() {
+        assert_eq!(
+            type_list("WEBSOCKET".into()),
+            Ok(vec!["WEBSOCKET".to_owned()])
+        );
+        assert_eq!(
+            type_list(r#" ["WEBSOCKET", "CONNECTION_CREDENTIALS"]"#.into()),
+            Ok(vec![
+                "WEBSOCKET".to_owned(),
+                "CONNECTION_CREDENTIALS".to_owned()
+            ])
+        );
+        let err = type_list("[WEBSOCKET]".into()).unwrap_err();
+        assert!(err.starts_with("Error parsing parameter '--type'"), "{err}");
+        assert!(type_list("[1]".into()).is_err());
     }
 
     #[test]

@@ -13,6 +13,7 @@ use connect_participant_core::config::env_names;
 pub const TYPING: &str = "application/vnd.amazonaws.connect.event.typing";
 pub const READ: &str = "application/vnd.amazonaws.connect.event.message.read";
 pub const TOKEN_ENV: &str = "CONNECT_PARTICIPANT_CONNECTION_TOKEN";
+pub const PARTICIPANT_TOKEN_ENV: &str = "CONNECT_PARTICIPANT_PARTICIPANT_TOKEN";
 
 /// The command with no AWS_* setting and no token inherited from the machine.
 pub fn command() -> Command {
@@ -21,6 +22,7 @@ pub fn command() -> Command {
         cmd.env_remove(name);
     }
     cmd.env_remove(TOKEN_ENV);
+    cmd.env_remove(PARTICIPANT_TOKEN_ENV);
     cmd
 }
 
@@ -42,6 +44,14 @@ pub fn send_event(url: &str, content_type: &str, args: &[&str]) -> Command {
         "--content-type",
         content_type,
     ]);
+    cmd.args(args);
+    cmd
+}
+
+/// `create-participant-connection` to `url` with the given arguments.
+pub fn create_participant_connection(url: &str, args: &[&str]) -> Command {
+    let mut cmd = command();
+    cmd.args(["create-participant-connection", "--endpoint-url", url]);
     cmd.args(args);
     cmd
 }

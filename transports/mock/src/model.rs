@@ -31,14 +31,46 @@ pub enum Role {
 
 /// A chat with a customer and an agent already joined, from
 /// [`MockService::open_chat`](crate::MockService::open_chat).
+///
+/// Each participant has a participant token, as StartChatContact (the
+/// customer) or the agent's side gives it, and a connection token issued
+/// on joining, ready for SendEvent: `customer` and `agent` are the
+/// connection tokens, as before CreateParticipantConnection was simulated.
+/// A client that starts where a real one does exchanges the participant
+/// token for a fresh connection token with
+/// `POST .../participant/connection`.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Chat {
     /// The chat.
     pub id: ChatId,
-    /// The customer's connection token.
+    /// The customer's connection token (issued on joining; SendEvent's
+    /// credential).
     pub customer: String,
-    /// The agent's connection token.
+    /// The agent's connection token (issued on joining; SendEvent's
+    /// credential).
     pub agent: String,
+    /// The customer's participant token (CreateParticipantConnection's
+    /// credential).
+    pub customer_participant_token: String,
+    /// The agent's participant token (CreateParticipantConnection's
+    /// credential).
+    pub agent_participant_token: String,
+}
+
+/// The tokens of a participant who joined a chat, from
+/// [`MockService::join`](crate::MockService::join).
+#[derive(Debug, Clone, PartialEq, Eq)]
+#[non_exhaustive]
+pub struct Joined {
+    /// The participant token: the credential of
+    /// `POST .../participant/connection` (CreateParticipantConnection),
+    /// valid as long as the participant stays and the chat goes on.
+    pub participant_token: String,
+    /// A connection token issued on joining, as if the participant had
+    /// already called CreateParticipantConnection: SendEvent's credential.
+    /// It expires like any other (see
+    /// [`MockService::set_connection_token_lifetime`](crate::MockService::set_connection_token_lifetime)).
+    pub connection_token: String,
 }
 
 /// An event the service accepted, as kept in its chat's transcript.
@@ -57,7 +89,7 @@ pub struct RecordedEvent {
     pub client_token: Option<String>,
     /// The role of the participant who sent it.
     pub participant: Role,
-    /// The id of the participant who sent it (a UUID, one per joined token).
+    /// The id of the participant who sent it (a UUID, one per participant).
     pub participant_id: String,
 }
 

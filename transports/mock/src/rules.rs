@@ -2,19 +2,29 @@
 //! server-side validation of every rule of docs/spec.md (the client is not trusted).
 //!
 //! Order of checks, first failure wins:
-//! 1. path ends in `/participant/event`, else `404 UnknownOperationException`;
+//! 1. path ends in `/participant/event` (SendEvent) or
+//!    `/participant/connection` (CreateParticipantConnection), else
+//!    `404 UnknownOperationException`;
 //! 2. method `POST`, else `405 UnknownOperationException` (with `Allow: POST`);
-//! 3. exactly one `x-amz-bearer` header naming an active participant of a
-//!    chat that has not ended, else `403 AccessDeniedException`;
+//! 3. exactly one `x-amz-bearer` header naming, for SendEvent, a connection
+//!    token the service issued that has not expired, for
+//!    CreateParticipantConnection, a participant token; in either case of an
+//!    active participant of a chat that has not ended; else
+//!    `403 AccessDeniedException`;
 //! 4. the token's rate limit, if set, else `429 ThrottlingException`;
 //! 5. `Content-Type`, when present, is `application/json`, else
 //!    `415 UnsupportedMediaTypeException`;
-//! 6. the body is a JSON object (empty means `{}`) whose members have the
-//!    right JSON types, else `400 SerializationException`;
-//! 7. lengths and required members, else `400 ValidationException` listing
-//!    every violation; then receipt content, else `400 ValidationException`;
-//! 8. idempotency (same `ClientToken` in the chat), then the receipt
-//!    conflict rule (`409 ConflictException`); then the event is recorded.
+//! 6. the body is a JSON object (empty means `{}`), else
+//!    `400 SerializationException`;
+//! 7. SendEvent: members of the right JSON types, else
+//!    `400 SerializationException`; lengths and required members, else
+//!    `400 ValidationException` listing every violation; then receipt
+//!    content, else `400 ValidationException`; then idempotency (same
+//!    `ClientToken` in the chat), then the receipt conflict rule
+//!    (`409 ConflictException`); then the event is recorded.
+//!    CreateParticipantConnection: `Type` a non-empty list of known types
+//!    and `ConnectParticipant` a boolean, else `400 ValidationException`
+//!    listing every violation; then the answer (see [`crate::connection`]).
 
 use std::time::{Instant, SystemTime};
 
@@ -22,10 +32,12 @@ use http::header::CONTENT_TYPE;
 use http::{Method, Request, Response, StatusCode};
 use serde_json::Value;
 
+use crate::connection;
 use crate::state::{EventInput, State};
 use crate::wire::{self, Rejection};
 
 const EVENT_PATH_SUFFIX: &str = "/participant/event";
+const CONNECTION_PATH_SUFFIX: &str = "/participant/connection";
 const BEARER_HEADER: &str = "x-amz-bearer";
 const DELIVERED: &str = "application/vnd.amazonaws.connect.event.message.delivered";
 const READ: &str = "application/vnd.amazonaws.connect.event.message.read";
@@ -34,6 +46,32 @@ const READ: &str = "application/vnd.amazonaws.connect.event.message.read";
 const CONTENT_TYPE_LEN: (usize, usize) = (1, 100);
 const CONTENT_LEN: (usize, usize) = (1, 16384);
 const CLIENT_TOKEN_LEN: (usize, usize) = (0, 500);
+
+/// The operations the service answers.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+enum Operation {
+    SendEvent,
+    CreateParticipantConnection,
+}
+
+impl Operation {
+    fn at(path: &str) -> Option<Operation> {
+        if path.ends_with(EVENT_PATH_SUFFIX) {
+            Some(Operation::SendEvent)
+        } else if path.ends_with(CONNECTION_PATH_SUFFIX) {
+            Some(Operation::CreateParticipantConnection)
+        } else {
+            None
+        }
+    }
+
+    fn name(self) -> &'static str {
+        match self {
+            Operation::SendEvent => "SendEvent",
+            Operation::CreateParticipantConnection => "CreateParticipantConnection",
+        }
+    }
+}
 
 /// The service's answer to one request (faults are applied elsewhere).
 pub(crate) fn answer<B: AsRef<[u8]>>(
@@ -44,7 +82,7 @@ pub(crate) fn answer<B: AsRef<[u8]>>(
 ) -> Response<Vec<u8>> {
     let request_id = state.ids.uuid();
     let mut response = match decide(state, request, wall, mono) {
-        Ok((id, time)) => return wire::success(&id, &time, &request_id),
+        Ok(body) => return wire::json_response(StatusCode::OK, body, &request_id),
         Err(rejection) => rejection.into_response(&request_id),
     };
     if response.status() == StatusCode::METHOD_NOT_ALLOWED {
@@ -53,40 +91,57 @@ pub(crate) fn answer<B: AsRef<[u8]>>(
     response
 }
 
+/// The success body, or the refusal.
 fn decide<B: AsRef<[u8]>>(
     state: &mut State,
     request: &Request<B>,
     wall: SystemTime,
     mono: Instant,
-) -> Result<(String, String), Rejection> {
+) -> Result<Vec<u8>, Rejection> {
     let path = request.uri().path();
-    if !path.ends_with(EVENT_PATH_SUFFIX) {
+    let Some(operation) = Operation::at(path) else {
         return Err(Rejection::new(
             StatusCode::NOT_FOUND,
             "UnknownOperationException",
-            format!("No operation at {path}: SendEvent is POST .../participant/event"),
+            format!(
+                "No operation at {path}: SendEvent is POST .../participant/event, \
+                 CreateParticipantConnection is POST .../participant/connection"
+            ),
         ));
-    }
+    };
     if request.method() != Method::POST {
         return Err(Rejection::new(
             StatusCode::METHOD_NOT_ALLOWED,
             "UnknownOperationException",
             format!(
-                "Method {} is not allowed on {path}: SendEvent is POST",
-                request.method()
+                "Method {} is not allowed on {path}: {} is POST",
+                request.method(),
+                operation.name()
             ),
         ));
     }
     let token = bearer(request)?;
-    let sender = state.authenticate(token)?;
-    state.check_rate(token, mono)?;
-    check_media_type(request)?;
-    let input = read_body(request.body().as_ref())?;
-    let input = validate(input)?;
-    state.submit(&sender, input, wall)
+    match operation {
+        Operation::SendEvent => {
+            let sender = state.authenticate_connection(token, mono)?;
+            state.check_rate(token, mono)?;
+            check_media_type(request)?;
+            let input = read_body(request.body().as_ref())?;
+            let input = validate(input)?;
+            let (id, time) = state.submit(&sender, input, wall)?;
+            Ok(wire::event_body(&id, &time))
+        }
+        Operation::CreateParticipantConnection => {
+            let participant = state.authenticate_participant(token)?;
+            state.check_rate(token, mono)?;
+            check_media_type(request)?;
+            let input = connection::read_body(request.body().as_ref())?;
+            Ok(connection::create(state, &participant, &input, wall, mono))
+        }
+    }
 }
 
-/// The connection token: exactly one `x-amz-bearer` header, 1..=1000
+/// The token: exactly one `x-amz-bearer` header, 1..=1000
 /// visible ASCII characters. Anything else is refused as access denied.
 fn bearer<B>(request: &Request<B>) -> Result<&str, Rejection> {
     let mut values = request.headers().get_all(BEARER_HEADER).iter();
@@ -161,7 +216,7 @@ fn read_body(body: &[u8]) -> Result<WireInput, Rejection> {
     })
 }
 
-fn json_kind(value: &Value) -> &'static str {
+pub(crate) fn json_kind(value: &Value) -> &'static str {
     match value {
         Value::Null => "null",
         Value::Bool(_) => "a boolean",

@@ -2,16 +2,17 @@
 
 use std::fmt;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use http::{Request, Response};
 
 use crate::state::State;
-use crate::{rules, Chat, ChatId, Fault, RateLimit, RecordedEvent, Role};
+use crate::{rules, Chat, ChatId, Fault, Joined, RateLimit, RecordedEvent, Role};
 
 /// A simulated Amazon Connect Participant Service that answers `SendEvent`
-/// as docs/spec.md describes the real one: chats with participants and
-/// transcripts, connection tokens, server-side validation, idempotency,
+/// and `CreateParticipantConnection` as docs/spec.md describes the real
+/// one: chats with participants and transcripts, participant tokens turned
+/// into expiring connection tokens, server-side validation, idempotency,
 /// receipt conflicts, an optional rate limit, and injectable faults.
 ///
 /// Cheap to clone (one `Arc`); every clone is the same service. All state is
@@ -78,16 +79,30 @@ impl MockService {
         self.lock().create_chat()
     }
 
-    /// A participant joins the chat; gives their fresh connection token (64
-    /// random-looking hex digits, unique in this service). A
-    /// [`Role::Supervisor`] joining has barged in. A [`ChatId`] this service
-    /// has not seen starts an empty chat here; joining an ended chat gives a
-    /// token that is refused.
-    pub fn join(&self, chat: ChatId, role: Role) -> String {
-        self.lock().join(chat, role)
+    /// A participant joins the chat; gives their tokens: a participant token
+    /// (for `POST .../participant/connection`) and a connection token
+    /// issued on joining (for SendEvent), each 64 random-looking hex digits,
+    /// unique in this service. A [`Role::Supervisor`] joining has barged in.
+    /// A [`ChatId`] this service has not seen starts an empty chat here;
+    /// joining an ended chat gives tokens that are refused.
+    ///
+    /// ```
+    /// use connect_participant::mock::{MockService, Role};
+    ///
+    /// let service = MockService::new();
+    /// let chat = service.open_chat();
+    /// let supervisor = service.join(chat.id, Role::Supervisor);
+    /// assert_ne!(supervisor.participant_token, supervisor.connection_token);
+    /// assert_eq!(service.active_participants(chat.id).len(), 3);
+    /// service.leave(&supervisor.participant_token); // either token will do
+    /// assert_eq!(service.active_participants(chat.id), [Role::Customer, Role::Agent]);
+    /// ```
+    pub fn join(&self, chat: ChatId, role: Role) -> Joined {
+        self.lock().join(chat, role, Instant::now())
     }
 
-    /// A new chat with a customer and an agent joined.
+    /// A new chat with a customer and an agent joined: their connection
+    /// tokens (`customer`, `agent`) and their participant tokens.
     ///
     /// ```
     /// use connect_participant::mock::{MockService, Role};
@@ -95,25 +110,69 @@ impl MockService {
     /// let service = MockService::new();
     /// let chat = service.open_chat();
     /// assert_ne!(chat.customer, chat.agent);
+    /// assert_ne!(chat.customer_participant_token, chat.customer);
     /// assert_eq!(service.active_participants(chat.id), [Role::Customer, Role::Agent]);
     /// ```
     pub fn open_chat(&self) -> Chat {
         let mut state = self.lock();
         let id = state.create_chat();
-        let customer = state.join(id, Role::Customer);
-        let agent = state.join(id, Role::Agent);
+        let now = Instant::now();
+        let customer = state.join(id, Role::Customer, now);
+        let agent = state.join(id, Role::Agent, now);
         Chat {
             id,
-            customer,
-            agent,
+            customer: customer.connection_token,
+            agent: agent.connection_token,
+            customer_participant_token: customer.participant_token,
+            agent_participant_token: agent.participant_token,
         }
     }
 
-    /// The participant with this token leaves: they are no longer active,
-    /// and their token gets `403 AccessDeniedException`. An unknown token is
-    /// ignored.
+    /// The participant with this token (participant or connection token)
+    /// leaves: they are no longer active, and all their tokens get
+    /// `403 AccessDeniedException`. An unknown token is ignored.
     pub fn leave(&self, token: &str) {
         self.lock().leave(token);
+    }
+
+    /// Whether the participant with this token (participant or connection
+    /// token, expired or not) was marked connected by a
+    /// CreateParticipantConnection with `ConnectParticipant: true`. False
+    /// for a token this service never issued.
+    pub fn is_connected(&self, token: &str) -> bool {
+        self.lock().is_connected(token)
+    }
+
+    /// How long the connection tokens issued from now on stay valid (a day
+    /// by default, as the real service's); a token used on SendEvent at or
+    /// after its expiry gets `403 AccessDeniedException`. Tokens already
+    /// issued keep their expiry. [`Duration::ZERO`] makes every new token
+    /// expire at once: the way to test expiry without waiting.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use connect_participant::http;
+    /// use connect_participant::mock::MockService;
+    ///
+    /// let service = MockService::new();
+    /// assert_eq!(service.connection_token_lifetime(), Duration::from_secs(24 * 3600));
+    /// service.set_connection_token_lifetime(Duration::ZERO);
+    /// let chat = service.open_chat(); // its connection tokens expire at once
+    /// let typing = http::Request::builder()
+    ///     .method("POST")
+    ///     .uri("/participant/event")
+    ///     .header("x-amz-bearer", &chat.customer)
+    ///     .body(r#"{"ContentType":"application/vnd.amazonaws.connect.event.typing"}"#)
+    ///     .unwrap();
+    /// assert_eq!(service.handle(&typing).status(), 403);
+    /// ```
+    pub fn set_connection_token_lifetime(&self, lifetime: Duration) {
+        self.lock().set_connection_token_lifetime(lifetime);
+    }
+
+    /// How long new connection tokens stay valid.
+    pub fn connection_token_lifetime(&self) -> Duration {
+        self.lock().connection_token_lifetime()
     }
 
     /// Ends the chat: afterwards every token of it gets
@@ -172,11 +231,11 @@ impl MockService {
     /// The waits between attempts that calls driven in memory through
     /// [`Client::call`](connect_participant_core::Client::call) asked for,
     /// in order (recorded instead of slept).
-    pub fn waits(&self) -> Vec<std::time::Duration> {
+    pub fn waits(&self) -> Vec<Duration> {
         self.lock().waits.clone()
     }
 
-    pub(crate) fn record_wait(&self, wait: std::time::Duration) {
+    pub(crate) fn record_wait(&self, wait: Duration) {
         self.lock().waits.push(wait);
     }
 

@@ -1,30 +1,50 @@
-//! The service's state: chats, participants, transcripts, idempotency
-//! records, rate-limit windows and the fault queue.
+//! The service's state: chats, participants and their tokens, transcripts,
+//! idempotency records, rate-limit windows and the fault queue.
 
 use std::collections::{HashMap, VecDeque};
-use std::time::{Instant, SystemTime};
+use std::time::{Duration, Instant, SystemTime};
 
 use crate::ids::IdSource;
 use crate::wire::Rejection;
-use crate::{absolute_time, ChatId, Fault, RateLimit, RecordedEvent, Role};
+use crate::{absolute_time, ChatId, Fault, Joined, RateLimit, RecordedEvent, Role};
 
-/// A participant, found by their connection token.
+/// How long a connection token lives unless set otherwise: a day, as the
+/// real service's do (docs/spec.md#createparticipantconnection).
+pub(crate) const DEFAULT_CONNECTION_TOKEN_LIFETIME: Duration = Duration::from_secs(24 * 3600);
+
+/// A participant, found by their id (a UUID).
 #[derive(Debug, Clone)]
 pub(crate) struct Participant {
     pub(crate) chat: ChatId,
     pub(crate) role: Role,
     pub(crate) id: String,
     pub(crate) active: bool,
+    /// Marked by `ConnectParticipant: true`.
+    pub(crate) connected: bool,
+    /// `(AttendeeId, JoinToken)` of the chat's WebRTC meeting, made when
+    /// first asked for.
+    pub(crate) attendee: Option<(String, String)>,
+}
+
+/// A connection token the service issued.
+#[derive(Debug, Clone)]
+struct Issued {
+    /// The participant's id.
+    participant: String,
+    /// When it stops working; `None` for a lifetime too long to count.
+    expires: Option<Instant>,
 }
 
 #[derive(Debug, Default)]
 struct ChatState {
     ended: bool,
-    /// Connection tokens of everyone who joined, in order.
+    /// Ids of everyone who joined, in order.
     members: Vec<String>,
     transcript: Vec<RecordedEvent>,
     /// ClientToken -> index in `transcript`.
     by_client_token: HashMap<String, usize>,
+    /// The chat's WebRTC meeting, made when first asked for.
+    meeting_id: Option<String>,
 }
 
 /// A validated SendEvent input as the service read it.
@@ -42,7 +62,13 @@ pub(crate) struct State {
     pub(crate) ids: IdSource,
     next_chat: u64,
     chats: HashMap<ChatId, ChatState>,
+    /// Participant id -> participant.
     participants: HashMap<String, Participant>,
+    /// Participant token -> participant id.
+    participant_tokens: HashMap<String, String>,
+    /// Connection token -> what it was issued for.
+    connection_tokens: HashMap<String, Issued>,
+    connection_token_lifetime: Duration,
     rate_limit: Option<RateLimit>,
     windows: HashMap<String, VecDeque<Instant>>,
     pub(crate) faults: VecDeque<Fault>,
@@ -58,6 +84,9 @@ impl State {
             next_chat: 1,
             chats: HashMap::new(),
             participants: HashMap::new(),
+            participant_tokens: HashMap::new(),
+            connection_tokens: HashMap::new(),
+            connection_token_lifetime: DEFAULT_CONNECTION_TOKEN_LIFETIME,
             rate_limit: None,
             windows: HashMap::new(),
             faults: VecDeque::new(),
@@ -73,32 +102,96 @@ impl State {
         id
     }
 
-    pub(crate) fn join(&mut self, chat: ChatId, role: Role) -> String {
-        let mut token = self.ids.token();
-        while self.participants.contains_key(&token) {
-            token = self.ids.token();
+    /// A token no other token of this service has been.
+    fn fresh_token(&mut self) -> String {
+        loop {
+            let token = self.ids.token();
+            if !self.participant_tokens.contains_key(&token)
+                && !self.connection_tokens.contains_key(&token)
+            {
+                return token;
+            }
         }
+    }
+
+    pub(crate) fn join(&mut self, chat: ChatId, role: Role, now: Instant) -> Joined {
         let id = self.ids.uuid();
-        self.chats
-            .entry(chat)
-            .or_default()
-            .members
-            .push(token.clone());
+        let participant_token = self.fresh_token();
+        self.chats.entry(chat).or_default().members.push(id.clone());
+        self.participant_tokens
+            .insert(participant_token.clone(), id.clone());
         self.participants.insert(
-            token.clone(),
+            id.clone(),
             Participant {
                 chat,
                 role,
-                id,
+                id: id.clone(),
                 active: true,
+                connected: false,
+                attendee: None,
+            },
+        );
+        let connection_token = self.issue_connection_token(&id, now);
+        Joined {
+            participant_token,
+            connection_token,
+        }
+    }
+
+    /// A fresh connection token for the participant, living as long as the
+    /// lifetime set now says.
+    pub(crate) fn issue_connection_token(&mut self, participant: &str, now: Instant) -> String {
+        let token = self.fresh_token();
+        self.connection_tokens.insert(
+            token.clone(),
+            Issued {
+                participant: participant.to_owned(),
+                expires: now.checked_add(self.connection_token_lifetime),
             },
         );
         token
     }
 
+    /// The `Expiry` text of a connection token issued at `now`.
+    pub(crate) fn connection_token_expiry(&self, now: SystemTime) -> String {
+        let expires = now
+            .checked_add(self.connection_token_lifetime)
+            .unwrap_or(now);
+        absolute_time(expires)
+    }
+
+    pub(crate) fn set_connection_token_lifetime(&mut self, lifetime: Duration) {
+        self.connection_token_lifetime = lifetime;
+    }
+
+    pub(crate) fn connection_token_lifetime(&self) -> Duration {
+        self.connection_token_lifetime
+    }
+
+    /// The participant behind a participant or connection token (expired
+    /// or not), if this service issued it.
+    fn participant_of(&self, token: &str) -> Option<&Participant> {
+        let id = match self.participant_tokens.get(token) {
+            Some(id) => id,
+            None => &self.connection_tokens.get(token)?.participant,
+        };
+        self.participants.get(id)
+    }
+
     pub(crate) fn leave(&mut self, token: &str) {
-        if let Some(p) = self.participants.get_mut(token) {
+        let id = self.participant_of(token).map(|p| p.id.clone());
+        if let Some(p) = id.and_then(|id| self.participants.get_mut(&id)) {
             p.active = false;
+        }
+    }
+
+    pub(crate) fn is_connected(&self, token: &str) -> bool {
+        self.participant_of(token).is_some_and(|p| p.connected)
+    }
+
+    pub(crate) fn mark_connected(&mut self, participant: &str) {
+        if let Some(p) = self.participants.get_mut(participant) {
+            p.connected = true;
         }
     }
 
@@ -136,17 +229,70 @@ impl State {
         self.windows.clear();
     }
 
-    /// The participant behind a token, if they may still send: 403 for an
-    /// unknown token, a participant who left, or an ended chat.
-    pub(crate) fn authenticate(&self, token: &str) -> Result<Participant, Rejection> {
+    /// The participant behind a connection token, if they may still send:
+    /// 403 for a token never issued, one that has expired, a participant
+    /// who left, or an ended chat.
+    pub(crate) fn authenticate_connection(
+        &self,
+        token: &str,
+        now: Instant,
+    ) -> Result<Participant, Rejection> {
+        let issued = self
+            .connection_tokens
+            .get(token)
+            .ok_or_else(Rejection::access_denied)?;
+        if issued.expires.is_some_and(|expires| now >= expires) {
+            return Err(Rejection::access_denied());
+        }
+        self.still_in(&issued.participant)
+    }
+
+    /// The participant behind a participant token, if they may still
+    /// connect: 403 for a token never issued, a participant who left, or an
+    /// ended chat.
+    pub(crate) fn authenticate_participant(&self, token: &str) -> Result<Participant, Rejection> {
+        let id = self
+            .participant_tokens
+            .get(token)
+            .ok_or_else(Rejection::access_denied)?;
+        self.still_in(id)
+    }
+
+    fn still_in(&self, id: &str) -> Result<Participant, Rejection> {
         let participant = self
             .participants
-            .get(token)
+            .get(id)
             .ok_or_else(Rejection::access_denied)?;
         if !participant.active || self.is_ended(participant.chat) {
             return Err(Rejection::access_denied());
         }
         Ok(participant.clone())
+    }
+
+    /// The chat's WebRTC meeting id, made when first asked for.
+    pub(crate) fn meeting_id(&mut self, chat: ChatId) -> String {
+        if let Some(id) = self.chats.get(&chat).and_then(|c| c.meeting_id.clone()) {
+            return id;
+        }
+        let id = self.ids.uuid();
+        self.chats.entry(chat).or_default().meeting_id = Some(id.clone());
+        id
+    }
+
+    /// The participant's `(AttendeeId, JoinToken)`, made when first asked for.
+    pub(crate) fn attendee(&mut self, participant: &str) -> (String, String) {
+        if let Some(a) = self
+            .participants
+            .get(participant)
+            .and_then(|p| p.attendee.clone())
+        {
+            return a;
+        }
+        let made = (self.ids.uuid(), self.ids.token());
+        if let Some(p) = self.participants.get_mut(participant) {
+            p.attendee = Some(made.clone());
+        }
+        made
     }
 
     /// Counts a request against the token's rate limit, or throttles it.

@@ -9,8 +9,8 @@ use http::{Response, StatusCode};
 pub const CONFLICT_MESSAGE: &str =
     "Operation can not be performed due to the state of the contact.";
 
-/// The message of every `403 AccessDeniedException` (missing, unknown or
-/// malformed token; participant left; chat ended).
+/// The message of every `403 AccessDeniedException` (missing, unknown,
+/// expired or malformed token; participant left; chat ended).
 pub const ACCESS_DENIED_MESSAGE: &str = "You do not have sufficient access to perform this action.";
 
 /// The message of a `429 ThrottlingException`.
@@ -87,10 +87,11 @@ impl Rejection {
     }
 }
 
-/// `200` with `{"Id": ..., "AbsoluteTime": ...}`.
-pub(crate) fn success(id: &str, absolute_time: &str, request_id: &str) -> Response<Vec<u8>> {
-    let body = serde_json::json!({ "Id": id, "AbsoluteTime": absolute_time }).to_string();
-    json_response(StatusCode::OK, body.into_bytes(), request_id)
+/// The SendEvent success body: `{"Id": ..., "AbsoluteTime": ...}`.
+pub(crate) fn event_body(id: &str, absolute_time: &str) -> Vec<u8> {
+    serde_json::json!({ "Id": id, "AbsoluteTime": absolute_time })
+        .to_string()
+        .into_bytes()
 }
 
 /// A response with `content-type: application/json` and the request id.

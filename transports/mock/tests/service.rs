@@ -193,7 +193,7 @@ fn ended_chat_is_403(h: &dyn Harness) {
     }
     let late = s.join(chat.id, Role::Agent);
     assert_eq!(
-        service_error(call(h, SendEvent::typing(late.as_str()))).1,
+        service_error(call(h, SendEvent::typing(late.connection_token.as_str()))).1,
         403
     );
     assert_eq!(s.transcript(chat.id).len(), 1);
@@ -290,7 +290,7 @@ fn receipt_with_supervisor_is_409(h: &dyn Harness) {
     }
     // Typing is fine; so is a receipt once the supervisor leaves.
     call(h, SendEvent::typing(chat.customer.as_str())).unwrap();
-    s.leave(&supervisor);
+    s.leave(&supervisor.connection_token);
     call(h, SendEvent::read_receipt(chat.customer.as_str(), "m-1")).unwrap();
     let types: Vec<_> = s
         .transcript(chat.id)
@@ -303,7 +303,11 @@ fn receipt_with_supervisor_is_409(h: &dyn Harness) {
     let customer = s.join(pair, Role::Customer);
     s.join(pair, Role::Supervisor);
     assert_eq!(
-        service_error(call(h, SendEvent::read_receipt(customer.as_str(), "m"))).1,
+        service_error(call(
+            h,
+            SendEvent::read_receipt(customer.connection_token.as_str(), "m")
+        ))
+        .1,
         409
     );
 }
@@ -333,7 +337,7 @@ fn receipt_with_three_active_participants_is_409(h: &dyn Harness) {
         body_json(&response),
         serde_json::json!({ "message": CONFLICT_MESSAGE })
     );
-    s.leave(&second_agent);
+    s.leave(&second_agent.participant_token); // either token will do
     call(h, SendEvent::delivered_receipt(chat.customer.as_str(), "m")).unwrap();
     assert_eq!(s.transcript(chat.id).len(), 1);
 }
@@ -460,7 +464,7 @@ fn routing_404_405_and_base_paths(h: &dyn Harness) {
         "/",
         "/participant/events",
         "/participant/event/",
-        "/participant/connection",
+        "/participant/connections",
         "/xparticipant/event",
     ] {
         let response = h.send(request(h, "POST", path, &[token], &body)).unwrap();

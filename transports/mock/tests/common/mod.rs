@@ -10,8 +10,10 @@ use std::sync::atomic::{AtomicU64, Ordering};
 use std::sync::Mutex;
 use std::time::Duration;
 
+use connect_participant_core::operation::Operation;
 use connect_participant_core::{
-    Client, Config, Error, Next, SendEvent, SendEventOutput, TransportError, TransportErrorKind,
+    Client, Config, CreateParticipantConnection, CreateParticipantConnectionOutput, Error, Next,
+    SendEvent, SendEventOutput, TransportError, TransportErrorKind,
 };
 use connect_participant_mock::{MockServer, MockService};
 use http::{Request, Response};
@@ -131,7 +133,13 @@ pub fn call_with(
     client: &Client,
     event: SendEvent,
 ) -> Result<SendEventOutput, Error> {
-    let mut call = client.start(event, random())?;
+    call_op(h, client, event)
+}
+
+/// One logical call of any operation through the core, with its retries
+/// (really sleeping).
+pub fn call_op<O: Operation>(h: &dyn Harness, client: &Client, op: O) -> Result<O::Output, Error> {
+    let mut call = client.start(op, random())?;
     loop {
         let request = call.next_request();
         match call.finish_attempt(h.send(request)) {
@@ -142,6 +150,14 @@ pub fn call_with(
             }
         }
     }
+}
+
+/// CreateParticipantConnection through the core with the default client.
+pub fn connect(
+    h: &dyn Harness,
+    op: CreateParticipantConnection,
+) -> Result<CreateParticipantConnectionOutput, Error> {
+    call_op(h, &client(h), op)
 }
 
 /// A request to `path` under the harness's endpoint, bypassing the core.
@@ -163,12 +179,21 @@ pub fn request(
 
 /// A SendEvent request with this token (if any) and body, bypassing the core.
 pub fn raw(h: &dyn Harness, token: Option<&str>, body: &str) -> Response<Vec<u8>> {
+    raw_at(h, "/participant/event", token, body)
+}
+
+/// A CreateParticipantConnection request with this token (if any) and
+/// body, bypassing the core.
+pub fn raw_connection(h: &dyn Harness, token: Option<&str>, body: &str) -> Response<Vec<u8>> {
+    raw_at(h, "/participant/connection", token, body)
+}
+
+fn raw_at(h: &dyn Harness, path: &str, token: Option<&str>, body: &str) -> Response<Vec<u8>> {
     let mut headers = vec![("content-type", "application/json")];
     if let Some(token) = token {
         headers.push(("x-amz-bearer", token));
     }
-    h.send(request(h, "POST", "/participant/event", &headers, body))
-        .unwrap()
+    h.send(request(h, "POST", path, &headers, body)).unwrap()
 }
 
 pub fn header<'a, B>(response: &'a Response<B>, name: &str) -> Option<&'a str> {
