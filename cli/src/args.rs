@@ -102,6 +102,11 @@ The connection token:
 Timeouts:
   --cli-connect-timeout 0 and --cli-read-timeout 0 mean no timeout.
 
+Proxy:
+  As the AWS CLI: HTTPS_PROXY (or https_proxy), http://[user:pass@]host:port,
+  in a CONNECT tunnel (TLS stays end to end: the proxy never sees the token);
+  NO_PROXY (or no_proxy) lists hosts that go direct (a.com,.b.com,*).
+
 Text from the service (error codes and messages, output values) is printed with
 control characters escaped as \\u{1b}, so it cannot drive the terminal.";
 
@@ -174,6 +179,11 @@ The answer:
 
 Timeouts:
   --cli-connect-timeout 0 and --cli-read-timeout 0 mean no timeout.
+
+Proxy:
+  As the AWS CLI: HTTPS_PROXY (or https_proxy), http://[user:pass@]host:port,
+  in a CONNECT tunnel (TLS stays end to end: the proxy never sees the token);
+  NO_PROXY (or no_proxy) lists hosts that go direct (a.com,.b.com,*).
 
 Text from the service (error codes and messages, output values) is printed with
 control characters escaped as \\u{1b}, so it cannot drive the terminal.";

@@ -6,7 +6,7 @@ use std::time::Duration;
 
 use connect_participant_core::operation::Operation;
 use connect_participant_core::{
-    wire::RedactedRequest, Client, Config, ConfigError, Error, TransportOptions,
+    config::Proxy, wire::RedactedRequest, Client, Config, ConfigError, Error, TransportOptions,
 };
 
 use crate::args::{CommonFlags, Transport};
@@ -96,6 +96,12 @@ fn options(flags: &CommonFlags) -> Result<TransportOptions, String> {
     }
     if let Some(d) = seconds("--cli-read-timeout", flags.read_timeout)? {
         options = options.with_attempt_timeout(d);
+    }
+    // As the AWS CLI: HTTPS_PROXY (or https_proxy), bypassed for NO_PROXY.
+    match Proxy::from_env(|name| std::env::var(name).ok()) {
+        Ok(Some(proxy)) => options = options.with_proxy(proxy),
+        Ok(None) => {}
+        Err(e) => return Err(format!("{e} (set by HTTPS_PROXY or https_proxy)")),
     }
     Ok(options)
 }

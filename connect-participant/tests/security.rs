@@ -413,71 +413,11 @@ fn the_token_never_shows_in_debug_display_errors_or_logs() {
     assert!(shown.contains("<redacted>"));
 }
 
-/// A loopback `CONNECT` proxy that records every byte a client sends it
-/// (the CONNECT request and what flows through the tunnel).
-fn connect_proxy() -> (String, Arc<Mutex<Vec<u8>>>) {
-    let listener = TcpListener::bind("127.0.0.1:0").expect("bind");
-    let url = format!("http://{}", listener.local_addr().expect("addr"));
-    let seen = Arc::new(Mutex::new(Vec::new()));
-    let record = seen.clone();
-    std::thread::spawn(move || {
-        for client in listener.incoming().flatten() {
-            let record = record.clone();
-            std::thread::spawn(move || {
-                let mut client = client;
-                let mut head = Vec::new();
-                let mut byte = [0u8; 1];
-                while !head.ends_with(b"\r\n\r\n") {
-                    match client.read(&mut byte) {
-                        Ok(1) => head.push(byte[0]),
-                        _ => return,
-                    }
-                }
-                record.lock().expect("record").extend_from_slice(&head);
-                let text = String::from_utf8_lossy(&head).into_owned();
-                let Some(target) = text
-                    .strip_prefix("CONNECT ")
-                    .and_then(|rest| rest.split(' ').next())
-                else {
-                    let _ = client.write_all(b"HTTP/1.1 405 Method Not Allowed\r\n\r\n");
-                    return;
-                };
-                let Ok(upstream) = std::net::TcpStream::connect(target) else {
-                    let _ = client.write_all(b"HTTP/1.1 502 Bad Gateway\r\n\r\n");
-                    return;
-                };
-                let _ = client.write_all(b"HTTP/1.1 200 Connection established\r\n\r\n");
-                let (mut up_read, mut client_write) = (
-                    upstream.try_clone().expect("clone"),
-                    client.try_clone().expect("clone"),
-                );
-                std::thread::spawn(move || {
-                    let _ = std::io::copy(&mut up_read, &mut client_write);
-                });
-                let mut upstream = upstream;
-                let mut buf = [0u8; 4096];
-                loop {
-                    match client.read(&mut buf) {
-                        Ok(0) | Err(_) => break,
-                        Ok(n) => {
-                            record.lock().expect("record").extend_from_slice(&buf[..n]);
-                            if upstream.write_all(&buf[..n]).is_err() {
-                                break;
-                            }
-                        }
-                    }
-                }
-                let _ = upstream.shutdown(std::net::Shutdown::Both);
-            });
-        }
-    });
-    (url, seen)
-}
-
 #[test]
 fn an_explicit_proxy_tunnels_and_never_sees_the_token() {
     let (url, cert) = self_signed_server();
-    let (proxy_url, seen) = connect_proxy();
+    let connect_proxy = connect_participant_mock::ConnectProxy::start().expect("proxy");
+    let proxy_url = connect_proxy.url();
     let target = url.trim_start_matches("https://").to_owned();
     let proxy_url = proxy_url.replace("http://", "http://user:pa55@");
     let proxy = connect_participant::config::Proxy::new(&proxy_url).expect("proxy");
@@ -491,7 +431,7 @@ fn an_explicit_proxy_tunnels_and_never_sees_the_token() {
     }
     // Both clients asked for a tunnel, with the credentials, and only TLS
     // went through it: the proxy never saw the token.
-    let bytes = std::mem::take(&mut *seen.lock().expect("seen"));
+    let bytes = connect_proxy.take_seen();
     let text = String::from_utf8_lossy(&bytes);
     assert_eq!(
         text.matches(&format!("CONNECT {target} HTTP/1.1\r\n"))
@@ -519,7 +459,7 @@ fn an_explicit_proxy_tunnels_and_never_sees_the_token() {
         result.unwrap_or_else(|e| panic!("{name}: bypassing the proxy: {e:?}"));
     }
     assert!(
-        seen.lock().expect("seen").is_empty(),
+        connect_proxy.take_seen().is_empty(),
         "a bypassed host used the proxy"
     );
 }

@@ -23,6 +23,9 @@ pub fn command() -> Command {
     }
     cmd.env_remove(TOKEN_ENV);
     cmd.env_remove(PARTICIPANT_TOKEN_ENV);
+    for name in ["HTTPS_PROXY", "https_proxy", "NO_PROXY", "no_proxy"] {
+        cmd.env_remove(name);
+    }
     cmd
 }
 

@@ -92,6 +92,7 @@ mod fault;
 mod ids;
 mod memory;
 mod model;
+mod proxy;
 mod rules;
 mod server;
 mod service;
@@ -101,6 +102,7 @@ mod wire;
 
 pub use fault::Fault;
 pub use model::{Chat, ChatId, Joined, RateLimit, RecordedEvent, Role};
+pub use proxy::ConnectProxy;
 pub use server::{MockServer, MAX_REQUEST_BODY};
 pub use service::MockService;
 pub use time::absolute_time;
