@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::error::{Error, ResponseError};
 use crate::operation::Operation;
 use crate::retry::{backoff, NO_RETRY_INCREMENT, RETRY_COST, RETRY_TIMEOUT_COST};
-use crate::seed::{uuid_v4, CallSeed};
+use crate::seed::{uuid_v4, uuid_v4_ascii, CallSeed};
 use crate::wire::{parse_attempt, request::AttemptHeaders};
 use crate::{Client, TransportError, TransportErrorKind};
 
@@ -77,7 +77,8 @@ pub struct Call<O: Operation> {
     operation: O,
     /// The client token when the operation takes one and the caller gave none.
     generated_token: Option<String>,
-    invocation_id: String,
+    /// The invocation id, ready as a header value (ASCII hex and dashes).
+    invocation_id: http::HeaderValue,
     seed: CallSeed,
     /// Attempts finished so far.
     attempts: u32,
@@ -91,7 +92,7 @@ impl<O: Operation> fmt::Debug for Call<O> {
             .field("operation", &O::NAME)
             .field("endpoint", self.client.config().endpoint())
             .field("client_token", &self.client_token())
-            .field("invocation_id", &self.invocation_id)
+            .field("invocation_id", &self.invocation_id())
             .field("attempts", &self.attempts)
             .field("max_attempts", &self.max_attempts())
             .finish_non_exhaustive()
@@ -103,7 +104,8 @@ impl<O: Operation> Call<O> {
         let seed = CallSeed::new(seed);
         let generated_token =
             (O::IDEMPOTENT && operation.client_token().is_none()).then(|| uuid_v4(seed.token));
-        let invocation_id = uuid_v4(seed.invocation);
+        let invocation_id = http::HeaderValue::from_bytes(&uuid_v4_ascii(seed.invocation))
+            .unwrap_or_else(|_| http::HeaderValue::from_static(""));
         Call {
             client,
             operation,
@@ -128,7 +130,7 @@ impl<O: Operation> Call<O> {
 
     /// The `amz-sdk-invocation-id` sent on every attempt.
     pub fn invocation_id(&self) -> &str {
-        &self.invocation_id
+        self.invocation_id.to_str().unwrap_or_default()
     }
 
     /// Attempts finished so far.

@@ -49,16 +49,24 @@ impl CallSeed {
 
 /// Formats 16 random bytes as a UUID version 4 (RFC 9562): lower-case hex,
 /// `8-4-4-4-12`, with the version and variant bits set.
-pub(crate) fn uuid_v4(mut bytes: [u8; 16]) -> String {
+pub(crate) fn uuid_v4(bytes: [u8; 16]) -> String {
+    // Only ASCII hex digits and dashes are written.
+    String::from_utf8(uuid_v4_ascii(bytes).to_vec()).unwrap_or_default()
+}
+
+/// [`uuid_v4`] as ASCII bytes (for a header value, which needs no `String`).
+pub(crate) fn uuid_v4_ascii(mut bytes: [u8; 16]) -> [u8; 36] {
     bytes[6] = (bytes[6] & 0x0f) | 0x40;
     bytes[8] = (bytes[8] & 0x3f) | 0x80;
-    let mut out = String::with_capacity(36);
+    let mut out = [b'-'; 36];
+    let mut at = 0;
     for (i, b) in bytes.iter().enumerate() {
         if matches!(i, 4 | 6 | 8 | 10) {
-            out.push('-');
+            at += 1; // the dash already there
         }
-        out.push(char::from(HEX[usize::from(b >> 4)]));
-        out.push(char::from(HEX[usize::from(b & 0x0f)]));
+        out[at] = HEX[usize::from(b >> 4)];
+        out[at + 1] = HEX[usize::from(b & 0x0f)];
+        at += 2;
     }
     out
 }

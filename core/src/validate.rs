@@ -20,8 +20,17 @@ pub(crate) fn check_length(
 pub(crate) fn check_header_value(field: Field, value: &str) -> Result<(), InvalidInput> {
     let bad = |position| Err(InvalidInput::new(field, Rule::HeaderValue { position }));
     // Every allowed character is ASCII, so a byte index before the first bad
-    // byte is also a character index.
-    if let Some(position) = value.bytes().position(|b| !(b' '..=b'~').contains(&b)) {
+    // byte is also a character index. One pass without early exit (which
+    // the compiler vectorizes) clears a good token; only a bad one is walked
+    // again for the position to report.
+    let clean = value
+        .bytes()
+        .fold(true, |ok, b| ok & (b' '..=b'~').contains(&b));
+    if !clean {
+        let position = value
+            .bytes()
+            .position(|b| !(b' '..=b'~').contains(&b))
+            .unwrap_or(0);
         return bad(position);
     }
     if value.starts_with(' ') {

@@ -50,13 +50,15 @@ pub(crate) fn parse_attempt<O: Operation, B: AsRef<[u8]>>(
     let status = response.status();
     let headers = response.headers();
     let body = response.body().as_ref();
-    let request_id = headers
-        .get(&REQUEST_ID)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_owned);
+    let request_id = || {
+        headers
+            .get(&REQUEST_ID)
+            .and_then(|v| v.to_str().ok())
+            .map(str::to_owned)
+    };
     if status.is_success() {
         let meta = ResponseMeta {
-            request_id: request_id.clone(),
+            request_id: request_id(),
             attempts,
         };
         let body_or_empty = if body.iter().all(|b| JSON_WHITESPACE.contains(b)) {
@@ -90,7 +92,7 @@ pub(crate) fn parse_attempt<O: Operation, B: AsRef<[u8]>>(
                 status,
                 reason,
                 excerpt,
-                request_id,
+                request_id: request_id(),
             })
         });
     }
@@ -105,7 +107,7 @@ pub(crate) fn parse_attempt<O: Operation, B: AsRef<[u8]>>(
         status,
         code: found.code.map(Into::into),
         message: found.message.map(Into::into),
-        request_id: request_id.map(Into::into),
+        request_id: request_id().map(Into::into),
         retry_after,
         json_body: found.json_body,
         location: status
