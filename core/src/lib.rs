@@ -58,6 +58,7 @@ mod error;
 mod error_code;
 mod input;
 mod invalid_input;
+pub mod pacing;
 mod request;
 mod response;
 mod retry;

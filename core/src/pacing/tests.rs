@@ -1,0 +1,1 @@
+//! Unit tests of the pacer's rules, with exact times.
