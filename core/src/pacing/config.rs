@@ -94,7 +94,7 @@ impl PacerConfig {
 
     /// A chat with nothing pending and no event offered for this long is
     /// forgotten (never before its windows have closed). Also how long an
-    /// ended chat's key is remembered.
+    /// ended chat's key is remembered (at least the longest window).
     pub fn with_idle_after(mut self, idle: Duration) -> Self {
         self.idle_after = idle;
         self
@@ -161,6 +161,9 @@ impl PacerConfig {
             hold,
             hold_cap: receipt.max(hold),
             idle: to_nanos(self.idle_after),
+            ended_retention: to_nanos(self.idle_after)
+                .max(to_nanos(self.typing_window))
+                .max(receipt.max(hold)),
             max_ids: self.max_message_ids,
             max_ended: self.max_ended_chats,
         }
@@ -177,6 +180,9 @@ pub(super) struct Rules {
     /// counted from the first of them (so a steady stream cannot starve it).
     pub(super) hold_cap: Nanos,
     pub(super) idle: Nanos,
+    /// How long an ended chat is remembered: `idle`, but at least the longest
+    /// window, so that a key coming back cannot skip a window.
+    pub(super) ended_retention: Nanos,
     pub(super) max_ids: usize,
     pub(super) max_ended: usize,
 }

@@ -186,7 +186,7 @@ impl<K: Eq + Hash + Clone, S: BuildHasher> Pacer<K, S> {
             }
         }
         self.ended
-            .expire(now, self.rules.idle, self.rules.max_ended);
+            .expire(now, self.rules.ended_retention, self.rules.max_ended);
         self.prune_timers();
     }
 
@@ -213,7 +213,8 @@ impl<K: Eq + Hash + Clone, S: BuildHasher> Pacer<K, S> {
     /// Ends a chat: its pending and released-but-not-taken events are dropped
     /// ([`DropReason::Ended`], at `now`), its state is freed, and later offers
     /// for its key are dropped too, for as long as the pacer remembers the
-    /// end: [`PacerConfig::idle_after`], and among the
+    /// end: [`PacerConfig::idle_after`] (at least the longest window), and
+    /// among the
     /// [`PacerConfig::max_ended_chats`] most recent ends. After that, an
     /// offer starts the chat afresh (and the service's 403 ends it again).
     pub fn end_chat(&mut self, now: Duration, chat: &K) {
@@ -227,7 +228,7 @@ impl<K: Eq + Hash + Clone, S: BuildHasher> Pacer<K, S> {
         self.out.end(chat, now);
         self.ended.insert(fingerprint(chat), now);
         self.ended
-            .expire(now, self.rules.idle, self.rules.max_ended);
+            .expire(now, self.rules.ended_retention, self.rules.max_ended);
         self.prune_timers();
     }
 
@@ -360,7 +361,7 @@ impl<K: Eq + Hash + Clone, S: BuildHasher> Pacer<K, S> {
             return Some(slot);
         }
         self.ended
-            .expire(now, self.rules.idle, self.rules.max_ended);
+            .expire(now, self.rules.ended_retention, self.rules.max_ended);
         if self.ended.contains(fingerprint(&key)) {
             *spare = Some(key);
             return None;

@@ -457,6 +457,18 @@ fn ended_chats_are_remembered_boundedly() {
 }
 
 #[test]
+fn ended_chats_are_remembered_at_least_the_longest_window() {
+    let config = PacerConfig::default().with_idle_after(Duration::from_secs(1));
+    let mut d = Driver::new(config);
+    d.offer(0, "a", PacedEvent::Typing);
+    d.end(0, "a");
+    let early = d.offer(9_999, "a", PacedEvent::Typing);
+    let after = d.offer(10_000, "a", PacedEvent::Typing);
+    assert_eq!(d.decision(early), (ENDED, 9_999));
+    assert_eq!(d.decision(after), (SEND, 10_000));
+}
+
+#[test]
 fn seeded_receipts_count_as_sent() {
     let mut d = Driver::default();
     d.pacer.seed_receipts(ms(0), "a", ["m1"], ["m1", "m2"]);
