@@ -38,7 +38,8 @@ struct Slot<K> {
 ///
 /// `K` is the caller's chat key (the connection token, a chat id, ...). The
 /// pacer keeps one copy a chat and never shows keys: its `Debug` prints
-/// counts only.
+/// counts only. Each offer takes a key by value and hashes it: a key cheap to
+/// clone and hash (a number, an `Arc<str>` of the token) keeps offers fast.
 ///
 /// ```
 /// use std::time::Duration;
