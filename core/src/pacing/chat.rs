@@ -301,14 +301,17 @@ impl<K: Clone + Eq> Chat<K> {
         }
     }
 
-    /// The chat has ended: its pending receipts are dropped.
+    /// The chat has ended: its pending receipts are dropped, in the order
+    /// they were offered.
     pub(super) fn end(mut self, now: Nanos, out: &mut Out<K>) {
-        let mut pending: Vec<Pending> = [self.delivered.pending.take(), self.read.pending.take()]
-            .into_iter()
-            .flatten()
-            .collect();
-        pending.sort_by_key(|p| p.offer);
-        for p in pending {
+        let (delivered, read) = (self.delivered.pending.take(), self.read.pending.take());
+        let read_first = matches!((&delivered, &read), (Some(d), Some(r)) if r.offer < d.offer);
+        let (first, second) = if read_first {
+            (read, delivered)
+        } else {
+            (delivered, read)
+        };
+        for p in [first, second].into_iter().flatten() {
             out.drop_offer(p.offer, now, DropReason::Ended);
         }
     }

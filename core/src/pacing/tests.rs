@@ -649,6 +649,28 @@ fn decisions_can_be_turned_off() {
 }
 
 #[test]
+fn a_pacer_moves_between_threads() {
+    fn send_and_sync<T: Send + Sync>() {}
+    send_and_sync::<Pacer<String>>();
+    send_and_sync::<Pacer<std::sync::Arc<str>>>();
+}
+
+#[test]
+fn ending_drops_pending_in_offer_order() {
+    let mut pacer = Pacer::new(PacerConfig::default());
+    pacer.offer(ms(0), "a", PacedEvent::read("m0"));
+    assert!(pacer.poll_transmit(ms(0)).is_some());
+    let read = pacer.offer(ms(100), "a", PacedEvent::read("m1"));
+    let delivered = pacer.offer(ms(200), "a", PacedEvent::delivered("m2"));
+    pacer.end_chat(ms(250), &"a");
+    let order: Vec<_> = std::iter::from_fn(|| pacer.poll_decision())
+        .filter(|d| d.action == ENDED)
+        .map(|d| d.offer)
+        .collect();
+    assert_eq!(order, [read, delivered]);
+}
+
+#[test]
 fn keys_never_shown() {
     let secret = "AQIDAHh-secret-connection-token".to_owned();
     let mut pacer: Pacer<String> = Pacer::new(PacerConfig::default());
