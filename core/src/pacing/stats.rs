@@ -27,7 +27,8 @@ pub struct PacerStats {
     /// The most message ids one chat remembers (at most
     /// [`PacerConfig::max_message_ids`](super::PacerConfig::max_message_ids)).
     pub max_remembered_ids: usize,
-    /// Timer entries, live and stale (about twice the chats at most).
+    /// Timer entries, live and stale: at most about twice the most chats
+    /// held at once (stale entries are purged when they outnumber live ones).
     pub timers: usize,
     /// Events released and not yet taken by `poll_transmit`.
     pub ready: usize,
