@@ -2,7 +2,8 @@
 //! (`benches/core.rs`) and the profiling loop (`examples/profile_loop.rs`),
 //! and the loopback server, raw floor and load drivers of the `transports`
 //! benchmark (`benches/transports.rs`, `examples/transport_cpu.rs`; also
-//! used by `peers/`).
+//! used by `peers/`); and the chat traffic of the pacer's benchmark
+//! (`benches/pacing.rs`, `examples/pacing_memory.rs`).
 //!
 //! Each baseline is the bare minimum a caller would write with `serde_json`
 //! and `http` alone to produce the same request or read the same response:
@@ -14,6 +15,7 @@ pub mod contenders;
 pub mod cpu;
 pub mod floor;
 pub mod load;
+pub mod pacing;
 pub mod server;
 
 use connect_participant_core::http;

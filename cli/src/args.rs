@@ -20,6 +20,7 @@ pub enum Command {
     SendEvent(SendEventFlags),
     /// Serve the simulated Participant Service on a loopback port until stopped.
     Mock(MockArgs),
+    Pace(crate::pace::PaceArgs),
     /// Play a short story against the simulated service, through both transports.
     Demo,
 }

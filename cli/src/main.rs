@@ -6,6 +6,7 @@ mod call;
 mod connection;
 mod demo;
 mod mock;
+mod pace;
 mod params;
 mod report;
 mod send_event;
@@ -46,6 +47,7 @@ fn main() -> ExitCode {
             }
         },
         args::Command::Mock(a) => mock::run(a),
+        args::Command::Pace(a) => pace::main(a),
         args::Command::Demo => demo::run(),
     };
     ExitCode::from(code)

@@ -38,8 +38,8 @@
 #![cfg_attr(docsrs, feature(doc_cfg))]
 
 pub use connect_participant_core::{
-    config, connection, endpoint, error, http, operation, retry, wire, AsyncHttpClient, Call,
-    Client, Config, ConfigError, ConnectionToken, ContentType, CreateParticipantConnection,
+    config, connection, endpoint, error, http, operation, pacing, retry, wire, AsyncHttpClient,
+    Call, Client, Config, ConfigError, ConnectionToken, ContentType, CreateParticipantConnection,
     CreateParticipantConnectionOutput, Error, Next, ParticipantToken, SendEvent, SendEventOutput,
     ServiceErrorKind, SyncHttpClient, TransportError, TransportErrorKind, TransportOptions,
 };

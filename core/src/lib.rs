@@ -30,7 +30,8 @@
 //! The rest lives in modules named for what they hold: [`config`],
 //! [`endpoint`], [`error`], [`retry`], [`wire`] (the HTTP shapes),
 //! [`operation`] (what makes an operation), [`connection`]
-//! (CreateParticipantConnection's types).
+//! (CreateParticipantConnection's types), [`pacing`] (typing and receipts
+//! paced per chat, as Amazon's chat clients send them).
 //!
 //! A complete call with retries over an HTTP client of your own:
 //!
@@ -73,6 +74,7 @@ pub mod endpoint;
 pub mod error;
 mod http_client;
 pub mod operation;
+pub mod pacing;
 mod proxy;
 pub mod retry;
 mod seed;
