@@ -67,10 +67,15 @@ fn check_request(
         .to_str()
         .is_ok_and(|v| v.starts_with(oracle::USER_AGENT_PREFIX)));
     if let Some((n, max)) = attempt {
-        let id = headers["amz-sdk-invocation-id"].to_str().unwrap_or_default();
+        let id = headers["amz-sdk-invocation-id"]
+            .to_str()
+            .unwrap_or_default();
         prop_assert!(oracle::is_uuid_v4(id), "invocation id {:?}", id);
         let want = oracle::sdk_request_header(n, max);
-        prop_assert_eq!(headers["amz-sdk-request"].to_str().ok(), Some(want.as_str()));
+        prop_assert_eq!(
+            headers["amz-sdk-request"].to_str().ok(),
+            Some(want.as_str())
+        );
     }
 
     let body: Value = serde_json::from_slice(request.body())
@@ -107,8 +112,15 @@ fn check_request(
         }
     };
     // Byte for byte: compact, only the members set, in the spec's order.
-    let want = oracle::expected_body(&case.content_type, content.as_deref(), sent_token.as_deref());
-    prop_assert_eq!(std::str::from_utf8(request.body()).ok(), Some(want.as_str()));
+    let want = oracle::expected_body(
+        &case.content_type,
+        content.as_deref(),
+        sent_token.as_deref(),
+    );
+    prop_assert_eq!(
+        std::str::from_utf8(request.body()).ok(),
+        Some(want.as_str())
+    );
     Ok(sent_token)
 }
 

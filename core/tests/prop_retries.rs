@@ -114,7 +114,11 @@ fn drive_call(
     let token = call.client_token().map(str::to_owned);
     match oracle::sent_client_token(given_client_token) {
         Some(t) => prop_assert_eq!(token.as_deref(), Some(t)),
-        None => prop_assert!(token.as_deref().is_some_and(oracle::is_uuid_v4), "{:?}", token),
+        None => prop_assert!(
+            token.as_deref().is_some_and(oracle::is_uuid_v4),
+            "{:?}",
+            token
+        ),
     }
     prop_assert!(oracle::is_uuid_v4(call.invocation_id()));
     let mut last_retry_cost = None;
@@ -149,12 +153,19 @@ fn drive_call(
         let got = call.finish_attempt(outcome.to_result(n));
         let after = client.quota().available();
         prop_assert!(after <= oracle::QUOTA_MAX);
-        prop_assert_eq!(after, model.tokens, "quota after attempt {} ({:?})", n, outcome);
+        prop_assert_eq!(
+            after,
+            model.tokens,
+            "quota after attempt {} ({:?})",
+            n,
+            outcome
+        );
         match (want, got) {
             (ModelNext::DoneOk, Next::Done(Ok(out))) => {
                 prop_assert_eq!(out.attempts, n);
                 prop_assert_eq!(out.request_id, Some(format!("req-{n}")));
-                let id = matches!(outcome, Outcome::Success { empty: false }).then(|| format!("ev-{n}"));
+                let id =
+                    matches!(outcome, Outcome::Success { empty: false }).then(|| format!("ev-{n}"));
                 prop_assert_eq!(out.id, id);
                 return Ok((n, waits));
             }
@@ -168,7 +179,12 @@ fn drive_call(
                 let (lo, hi) = oracle::wait_bounds(n, hint);
                 prop_assert!(
                     oracle::wait_within(wait, n, hint),
-                    "wait {:?} outside [{}, {}] s (attempt {}, {:?})", wait, lo, hi, n, outcome
+                    "wait {:?} outside [{}, {}] s (attempt {}, {:?})",
+                    wait,
+                    lo,
+                    hi,
+                    n,
+                    outcome
                 );
                 prop_assert!(wait <= Duration::from_secs(25));
                 prop_assert_eq!(next.attempts(), n);

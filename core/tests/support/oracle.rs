@@ -146,7 +146,9 @@ pub fn first_broken(
     }
     let receipt = is_receipt_type(content_type);
     match content {
-        Some(c) if !length_ok(c, CONTENT_LEN) => return Some((Field::Content, length(CONTENT_LEN))),
+        Some(c) if !length_ok(c, CONTENT_LEN) => {
+            return Some((Field::Content, length(CONTENT_LEN)))
+        }
         Some(c) if receipt => {
             if let Some(p) = receipt_problem(c) {
                 return Some((Field::Content, Broken::Receipt(p)));
@@ -198,7 +200,11 @@ pub fn sent_client_token(given: Option<&str>) -> Option<&str> {
 /// The exact body of a `SendEvent` request: one compact JSON object with
 /// only the members that are set, in the order `ContentType`, `Content`,
 /// `ClientToken` (strings escaped as `serde_json` writes them).
-pub fn expected_body(content_type: &str, content: Option<&str>, client_token: Option<&str>) -> String {
+pub fn expected_body(
+    content_type: &str,
+    content: Option<&str>,
+    client_token: Option<&str>,
+) -> String {
     let text = |s: &str| serde_json::Value::from(s).to_string();
     let mut out = format!("{{\"ContentType\":{}", text(content_type));
     if let Some(c) = content {
@@ -254,7 +260,8 @@ pub fn uuid_v4_text(bytes: &[u8]) -> String {
 /// docs/spec.md#success: only JSON whitespace (space, tab, LF, CR) makes a
 /// body empty.
 pub fn is_blank(body: &[u8]) -> bool {
-    body.iter().all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
+    body.iter()
+        .all(|b| matches!(b, b' ' | b'\t' | b'\n' | b'\r'))
 }
 
 /// docs/spec.md#malformed-answers: the longest excerpt, in bytes.
@@ -662,7 +669,12 @@ const PARTITIONS: &[(&str, &str, &str, &str)] = &[
     ("aws-us-gov", "us-gov-", "amazonaws.com", "api.aws"),
     ("aws-iso", "us-iso-", "c2s.ic.gov", "api.aws.ic.gov"),
     ("aws-iso-b", "us-isob-", "sc2s.sgov.gov", "api.aws.scloud"),
-    ("aws-iso-f", "us-isof-", "csp.hci.ic.gov", "api.aws.hci.ic.gov"),
+    (
+        "aws-iso-f",
+        "us-isof-",
+        "csp.hci.ic.gov",
+        "api.aws.hci.ic.gov",
+    ),
     (
         "aws-iso-e",
         "eu-isoe-",
@@ -891,7 +903,10 @@ mod oracle_tests {
         assert_eq!(wait_bounds(2, None), (0.0, 2.0));
         assert_eq!(expected_class(429, None), RetryClass::Throttling);
         assert_eq!(expected_class(429, Some("Foo")), RetryClass::Final);
-        assert_eq!(expected_class(503, Some("ConflictException")), RetryClass::Final);
+        assert_eq!(
+            expected_class(503, Some("ConflictException")),
+            RetryClass::Final
+        );
         assert_eq!(
             expected_class(400, Some("PriorRequestNotComplete")),
             RetryClass::Throttling
