@@ -105,6 +105,10 @@ fn responses() {
         ("ok-204", r(204).header("x-amzn-requestid", "req-2")),
         ("malformed-array", r(200).body("[]")),
         (
+            "malformed-invalid-utf8-skipped",
+            r(200).body(b"{\"Id\":\"a\",\"x\":\"\xff\"}"),
+        ),
+        (
             "malformed-array-pair",
             r(200).body(r#"["ev-1","2019-11-08T02:41:28.172Z"]"#),
         ),

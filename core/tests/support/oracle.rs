@@ -366,7 +366,8 @@ impl<'de> Visitor<'de> for Members {
 }
 
 /// The named top-level members of a body that is exactly one JSON object
-/// (whitespace around it allowed); `None` for anything else, and for an
+/// (whitespace around it allowed; valid UTF-8 throughout, as JSON text must
+/// be); `None` for anything else, and for an
 /// object that repeats one of the named members (an ambiguous answer).
 /// Other members are skipped without being checked beyond JSON syntax.
 pub fn object_members(body: &[u8], keys: &'static [&'static str]) -> Option<Vec<Option<Member>>> {
@@ -385,6 +386,9 @@ fn members_of(
     keys: &'static [&'static str],
     refuse_repeats: bool,
 ) -> Option<Vec<Option<Member>>> {
+    // JSON text is UTF-8 (RFC 8259), in the members skipped too: serde_json
+    // checks only the strings it reads, so check the whole body first.
+    std::str::from_utf8(body).ok()?;
     let mut de = serde_json::Deserializer::from_slice(body);
     let found = Members(keys, refuse_repeats).deserialize(&mut de).ok()?;
     de.end().ok()?;
@@ -891,6 +895,11 @@ mod oracle_tests {
         assert_eq!(object_members(b"[]", OUTPUT_MEMBERS), None);
         assert_eq!(expected_output(b" \r\n"), Some((None, None)));
         assert_eq!(expected_output(b"\x0c"), None);
+        assert_eq!(expected_output(b"{\"Id\":\"a\",\"x\":\"\xff\"}"), None);
+        assert_eq!(
+            expected_code(&http::HeaderMap::new(), b"{\"code\":\"A\",\"x\":\"\xff\"}"),
+            None
+        );
         assert_eq!(
             expected_message(br#"{"message":"a","message":"b"}"#),
             Some("b".into())
