@@ -69,9 +69,13 @@ fn body() -> impl Strategy<Value = Vec<u8>> {
         // Multi-byte characters across the excerpt's 1024-byte limit.
         1 => string_of_len(any::<char>(), 250usize..=1100).prop_map(|s| format!("!{s}").into_bytes()),
         1 => "[ \t\r\n\u{c}]{0,5}".prop_map(String::into_bytes),
-        // Any bytes inside a string of a member the client skips.
+        // Any bytes, escapes or numbers in a member the client skips.
         1 => vec(any::<u8>().prop_filter("inside a string", |b| *b != b'"' && *b != b'\\'), 0..6)
             .prop_map(|bytes| [&b"{\"Id\":\"a\",\"x\":\""[..], &bytes, b"\"}"].concat()),
+        1 => prop::sample::select(&["\\ud83d", "\\udc00x", "\\ud83d\\ude00", "\\u00e9", "\\q"][..])
+            .prop_map(|esc| format!("{{\"Id\":\"a\",\"x\":\"{esc}\"}}").into_bytes()),
+        1 => "-?[0-9]{1,3}(\\.[0-9]{1,3})?[eE][+-]?[0-9]{1,4}"
+            .prop_map(|n| format!("{{\"AbsoluteTime\":\"t\",\"n\":{n}}}").into_bytes()),
         1 => json_value().prop_map(|v| v.to_string().into_bytes()),
     ]
 }
@@ -189,15 +193,18 @@ fn a_success_body_that_is_an_array_is_malformed() {
     }
 }
 
-/// Found by the fuzz target `parse_response`: JSON text is UTF-8 (RFC 8259),
-/// so a body with an invalid byte anywhere, in a member the client skips
-/// too, is not JSON: malformed on success (as the error path already treats
-/// it: no code, no message).
+/// Found by the fuzz target `parse_response`: a body is JSON, or not, as a
+/// whole. The core's error path reads it so (a body with an invalid byte, a
+/// lone surrogate escape or an out-of-range number anywhere gives no code
+/// and no message); on success, such a body must then be malformed too, in
+/// a member the client skips as well.
 #[test]
-fn a_success_body_that_is_not_utf8_is_malformed() {
+fn a_success_body_that_is_not_json_throughout_is_malformed() {
     for body in [
         &b"{\"Id\":\"a\",\"x\":\"\xff\"}"[..],
         b"{\"Id\":\"a\",\"x\":[\"\xc3\"]}",
+        br#"{"Id":"a","x":"\ud83d\u0041"}"#,
+        br#"{"Id":"a","x":{"y":1e400}}"#,
         b"{\"Id\":\"a\",\"\xff\":1}",
         b"{\"Id\":\"\xff\"}",
     ] {
@@ -208,5 +215,11 @@ fn a_success_body_that_is_not_utf8_is_malformed() {
             "{}: {parsed:?}",
             String::from_utf8_lossy(body)
         );
+        // The same body on an error status: not JSON, so no code.
+        let response = http::Response::builder().status(400).body(body).unwrap();
+        let Err(ResponseError::Service(e)) = parse_response::<SendEvent, _>(&response) else {
+            panic!("not a service error");
+        };
+        assert!(!e.has_json_body(), "{}", String::from_utf8_lossy(body));
     }
 }

@@ -365,11 +365,19 @@ impl<'de> Visitor<'de> for Members {
     }
 }
 
+/// Whether `body` is one JSON value (whitespace around it allowed), as
+/// `serde_json` reads it: UTF-8 throughout (RFC 8259), every string valid
+/// Unicode (no lone surrogate escape), every number within `f64`. The spec
+/// says "JSON"; this is the JSON a Rust client can read, and the reading the
+/// core's error path takes.
+pub fn is_json(body: &[u8]) -> bool {
+    serde_json::from_slice::<serde_json::Value>(body).is_ok()
+}
+
 /// The named top-level members of a body that is exactly one JSON object
-/// (whitespace around it allowed; valid UTF-8 throughout, as JSON text must
-/// be); `None` for anything else, and for an
-/// object that repeats one of the named members (an ambiguous answer).
-/// Other members are skipped without being checked beyond JSON syntax.
+/// ([`is_json`]); `None` for anything else, and for an object that repeats
+/// one of the named members (an ambiguous answer). Other members can be
+/// anything.
 pub fn object_members(body: &[u8], keys: &'static [&'static str]) -> Option<Vec<Option<Member>>> {
     members_of(body, keys, true)
 }
@@ -386,9 +394,11 @@ fn members_of(
     keys: &'static [&'static str],
     refuse_repeats: bool,
 ) -> Option<Vec<Option<Member>>> {
-    // JSON text is UTF-8 (RFC 8259), in the members skipped too: serde_json
-    // checks only the strings it reads, so check the whole body first.
-    std::str::from_utf8(body).ok()?;
+    // The whole body must be JSON, the members skipped too (serde_json
+    // checks only what it reads, not what it skips).
+    if !is_json(body) {
+        return None;
+    }
     let mut de = serde_json::Deserializer::from_slice(body);
     let found = Members(keys, refuse_repeats).deserialize(&mut de).ok()?;
     de.end().ok()?;
@@ -896,6 +906,8 @@ mod oracle_tests {
         assert_eq!(expected_output(b" \r\n"), Some((None, None)));
         assert_eq!(expected_output(b"\x0c"), None);
         assert_eq!(expected_output(b"{\"Id\":\"a\",\"x\":\"\xff\"}"), None);
+        assert_eq!(expected_output(br#"{"Id":"a","x":"\ud83d"}"#), None);
+        assert_eq!(expected_output(br#"{"Id":"a","x":1e400}"#), None);
         assert_eq!(
             expected_code(&http::HeaderMap::new(), b"{\"code\":\"A\",\"x\":\"\xff\"}"),
             None
