@@ -1,77 +1,66 @@
-//! Endpoint resolution and the environment settings, checked against SPEC.
+//! Endpoint resolution and the environment settings, checked against
+//! docs/spec.md (the oracle in core/tests/support/oracle.rs).
 #![no_main]
 
-use connect_participant_core::{
-    resolve_endpoint, Config, ConfigBuilder, ConfigError, Endpoint, EndpointError, EndpointParams,
-    DEFAULT_MAX_ATTEMPTS,
+use connect_participant_core::config::{ConfigBuilder, ConfigError};
+use connect_participant_core::endpoint::{
+    resolve_endpoint, Endpoint, EndpointError, EndpointParams,
 };
+use connect_participant_core::Config;
 use connect_participant_fuzz::input::EndpointInput;
 use connect_participant_fuzz::oracle::{
-    expected_endpoint, is_host_label, parse_attempts_setting, parse_bool_setting,
+    custom_endpoint_ok, expected_endpoint, expected_operation_uri, is_host_label, is_loopback_host,
+    non_blank, parse_attempts_setting, parse_bool_setting, CONNECTION_PATH, DEFAULT_MAX_ATTEMPTS,
+    DUAL_STACK_WITH_CUSTOM_TEXT, FIPS_WITH_CUSTOM_TEXT, INVALID_CONFIGURATION, MISSING_REGION_TEXT,
+    SEND_EVENT_PATH,
 };
 use libfuzzer_sys::fuzz_target;
 
-const FIPS_TEXT: &str = "Invalid Configuration: FIPS and custom endpoint are not supported";
-const DUAL_TEXT: &str = "Invalid Configuration: Dualstack and custom endpoint are not supported";
-
-/// A custom endpoint that worked: it is kept as given and sends to
-/// `{url without trailing /}/participant/event` over its own scheme.
+/// A custom endpoint that worked: it is kept as given, sends each operation
+/// to its base path (trailing slashes dropped) followed by the operation's
+/// path, over its own scheme; https and loopback as the spec defines them.
 fn check_custom(url: &str, endpoint: &Endpoint) {
     assert_eq!(endpoint.as_str(), url);
-    let event = endpoint.event_uri();
-    let scheme = event.scheme_str().expect("absolute");
-    assert!(scheme == "http" || scheme == "https", "scheme {scheme}");
-    assert_eq!(endpoint.is_https(), scheme == "https");
-    assert!(event.path().ends_with("/participant/event"));
-    assert!(event.query().is_none() && !url.contains('#'));
-    assert!(!event.authority().expect("a host").as_str().contains('@'));
+    for path in [SEND_EVENT_PATH, CONNECTION_PATH] {
+        assert_eq!(
+            endpoint.operation_uri(path).to_string(),
+            expected_operation_uri(url, path)
+        );
+    }
     let given: http::Uri = url.parse().expect("a usable URL parses");
-    assert_eq!(event.host(), given.host());
-    assert_eq!(event.port_u16(), given.port_u16());
-    let _ = endpoint.is_loopback();
+    assert_eq!(endpoint.is_https(), given.scheme_str() == Some("https"));
+    assert_eq!(
+        endpoint.is_loopback(),
+        is_loopback_host(given.host().unwrap_or_default())
+    );
 }
 
-/// An absolute http(s) URL with a host, a valid port if any, no user
-/// information, query or fragment: what a custom endpoint may be.
-fn usable(url: &str) -> bool {
-    let Ok(uri) = url.parse::<http::Uri>() else {
-        return false;
-    };
-    matches!(uri.scheme_str(), Some("http" | "https"))
-        && uri
-            .authority()
-            .is_some_and(|a| !a.host().is_empty() && !a.as_str().contains('@'))
-        && uri
-            .authority()
-            .is_some_and(|a| a.as_str() == a.host() || a.port_u16().is_some())
-        && uri.query().is_none()
-        && !url.contains('#')
-}
-
-/// What `resolve_endpoint` must do, per SPEC.
+/// What `resolve_endpoint` must do, per the spec.
 fn check_resolve(params: &EndpointParams) -> Option<Endpoint> {
     let result = resolve_endpoint(params);
     if let Some(url) = &params.endpoint {
         if params.use_fips {
             assert_eq!(result, Err(EndpointError::FipsWithCustomEndpoint));
-            assert_eq!(result.unwrap_err().to_string(), FIPS_TEXT);
+            assert_eq!(result.unwrap_err().to_string(), FIPS_WITH_CUSTOM_TEXT);
             return None;
         }
         if params.use_dual_stack {
             assert_eq!(result, Err(EndpointError::DualStackWithCustomEndpoint));
-            assert_eq!(result.unwrap_err().to_string(), DUAL_TEXT);
+            assert_eq!(result.unwrap_err().to_string(), DUAL_STACK_WITH_CUSTOM_TEXT);
             return None;
         }
         return match result {
             Ok(e) => {
+                assert!(custom_endpoint_ok(url), "accepted {url:?}");
                 check_custom(url, &e);
                 Some(e)
             }
             Err(EndpointError::InvalidEndpoint(e)) => {
-                assert!(e
-                    .to_string()
-                    .starts_with("Invalid Configuration: endpoint URL"));
-                assert!(!usable(url), "refused the usable endpoint {url:?}: {e}");
+                assert!(e.to_string().starts_with(INVALID_CONFIGURATION));
+                assert!(
+                    !custom_endpoint_ok(url),
+                    "refused the usable endpoint {url:?}: {e}"
+                );
                 None
             }
             Err(e) => panic!("custom endpoint {url:?}: unexpected {e:?}"),
@@ -79,10 +68,7 @@ fn check_resolve(params: &EndpointParams) -> Option<Endpoint> {
     }
     let Some(region) = &params.region else {
         assert_eq!(result, Err(EndpointError::MissingRegion));
-        assert_eq!(
-            result.unwrap_err().to_string(),
-            "Invalid Configuration: Missing Region"
-        );
+        assert_eq!(result.unwrap_err().to_string(), MISSING_REGION_TEXT);
         return None;
     };
     if !is_host_label(region) {
@@ -96,15 +82,14 @@ fn check_resolve(params: &EndpointParams) -> Option<Endpoint> {
     let expected = expected_endpoint(region, params.use_fips, params.use_dual_stack);
     assert_eq!(endpoint.as_str(), expected);
     assert!(endpoint.as_str().starts_with("https://") && endpoint.is_https());
-    assert_eq!(
-        endpoint.event_uri().to_string(),
-        format!("{expected}/participant/event")
-    );
+    assert!(!endpoint.is_loopback());
+    for path in [SEND_EVENT_PATH, CONNECTION_PATH] {
+        assert_eq!(
+            endpoint.operation_uri(path).to_string(),
+            format!("{expected}{path}")
+        );
+    }
     Some(endpoint)
-}
-
-fn non_blank(v: Option<String>) -> Option<String> {
-    v.filter(|v| !v.trim().is_empty())
 }
 
 /// Sets the input's region, endpoint, FIPS and dual-stack explicitly.

@@ -1,25 +1,26 @@
-//! `parse_response` on any status, headers and body, checked against SPEC.
+//! `wire::parse_response` on any status, headers and body, checked against
+//! docs/spec.md (the oracle in core/tests/support/oracle.rs).
 #![no_main]
 
 use std::sync::Once;
-use std::time::Duration;
 
-use connect_participant_core::{
-    parse_response, sanitize_error_code, ErrorClass, ResponseError, MAX_EXCERPT_BYTES,
-};
+use connect_participant_core::error::{sanitize_error_code, ResponseError, MAX_EXCERPT_BYTES};
+use connect_participant_core::retry::RetryClass;
+use connect_participant_core::wire::parse_response;
+use connect_participant_core::SendEvent;
 use connect_participant_fuzz::input::ResponseInput;
 use connect_participant_fuzz::oracle::{
-    expected_class, expected_code, expected_kind, expected_message, header_text, object_members,
-    sanitize_code, Member, OUTPUT_MEMBERS,
+    error_members, excerpt_ok, expected_class, expected_code, expected_kind, expected_message,
+    expected_output, expected_retry_after, header_text, sanitize_code,
 };
 use libfuzzer_sys::fuzz_target;
 
-/// SPEC/issue: a malformed response keeps at most 1024 bytes of the body.
-const EXCERPT_LIMIT: usize = 1024;
-
-/// SPEC's restJson1 compliance cases: status 500, all resolve to `FooError`.
+/// The spec's restJson1 compliance cases: status 500, all resolve to `FooError`.
 fn compliance_cases() {
-    assert_eq!(MAX_EXCERPT_BYTES, EXCERPT_LIMIT);
+    assert_eq!(
+        MAX_EXCERPT_BYTES,
+        connect_participant_fuzz::oracle::MAX_EXCERPT_BYTES
+    );
     const U: &str = "http://internal.amazon.com/coral/com.amazon.coral.validate/";
     let header = |v: String| ResponseInput::new(500).header("X-Amzn-Errortype", v);
     let body = |b: &str| ResponseInput::new(500).body(b);
@@ -43,7 +44,8 @@ fn compliance_cases() {
         ),
     ];
     for case in cases {
-        let Err(ResponseError::Service(e)) = parse_response(&case.to_response()) else {
+        let Err(ResponseError::Service(e)) = parse_response::<SendEvent, _>(&case.to_response())
+        else {
             panic!("compliance case {case:?} is not a service error");
         };
         assert_eq!(e.code(), Some("FooError"), "compliance case {case:?}");
@@ -72,23 +74,9 @@ fuzz_target!(|input: ResponseInput| {
     }
     check_sanitize(&String::from_utf8_lossy(body));
 
-    let result = parse_response(&response);
+    let result = parse_response::<SendEvent, _>(&response);
     if (200..300).contains(&status) {
-        let expected = if body.iter().all(|b| b" \t\n\r".contains(b)) {
-            // An empty body is an output with both members absent (the core
-            // also treats a body of JSON whitespace only as empty).
-            Some((None, None))
-        } else {
-            object_members(body, OUTPUT_MEMBERS).and_then(|m| {
-                let text = |m: &Option<Member>| match m {
-                    None | Some(Member::Null) => Ok(None),
-                    Some(Member::Str(s)) => Ok(Some(s.clone())),
-                    Some(Member::Other) => Err(()),
-                };
-                Some((text(&m[0]).ok()?, text(&m[1]).ok()?))
-            })
-        };
-        match (&result, expected) {
+        match (&result, expected_output(body)) {
             (Ok(out), Some((id, time))) => {
                 assert_eq!(out.id, id, "Id");
                 assert_eq!(out.absolute_time, time, "AbsoluteTime");
@@ -105,18 +93,16 @@ fuzz_target!(|input: ResponseInput| {
             }
             (Err(ResponseError::Malformed(m)), None) => {
                 assert_eq!(m.status().as_u16(), status);
-                assert!(m.excerpt().len() <= EXCERPT_LIMIT, "excerpt too long");
                 assert!(
-                    String::from_utf8_lossy(body).starts_with(m.excerpt()),
-                    "the excerpt is not the start of the body"
+                    excerpt_ok(body, m.excerpt()),
+                    "excerpt of {} bytes is not the start of the body",
+                    m.excerpt().len()
                 );
-                if body.len() <= EXCERPT_LIMIT && std::str::from_utf8(body).is_ok() {
-                    assert_eq!(m.excerpt().as_bytes(), body);
-                }
                 assert_eq!(m.request_id(), request_id);
-                let _ = m.to_string();
+                assert!(!m.reason().is_empty());
+                let _ = (m.to_string(), format!("{m:?}"));
             }
-            (got, expected) => panic!("2xx: got {got:?}, expected {expected:?}"),
+            (got, expected) => panic!("2xx: got {got:?}, the spec reads {expected:?}"),
         }
         return;
     }
@@ -135,13 +121,19 @@ fuzz_target!(|input: ResponseInput| {
         );
     }
     assert_eq!(e.message(), expected_message(body).as_deref(), "message");
-    assert_eq!(format!("{:?}", e.kind()), expected_kind(e.code()), "kind");
-    let class = e.class();
+    assert_eq!(e.kind(), expected_kind(e.code()), "kind");
+    let class = e.retry_class();
     assert_eq!(class, expected_class(status, e.code()), "class");
-    assert_eq!(e.is_throttling(), class == ErrorClass::Throttling);
-    let hint = header_text(headers, "x-amz-retry-after")
-        .and_then(|v| v.trim().parse::<u64>().ok())
-        .map(Duration::from_millis);
-    assert_eq!(e.retry_after(), hint, "retry-after");
+    assert_eq!(e.is_throttling(), class == RetryClass::Throttling);
+    assert_eq!(
+        e.retry_after(),
+        expected_retry_after(headers),
+        "retry-after"
+    );
+    assert_eq!(
+        e.has_json_body(),
+        error_members(body).is_some(),
+        "JSON body"
+    );
     let _ = (e.to_string(), format!("{e:?}"));
 });

@@ -1,114 +1,54 @@
-//! `SendEvent::validate` and `build_request` on any input, checked against
-//! SPEC's rules (lengths in Unicode scalar values, header-safe token,
-//! receipts) and the wire shape of the request.
+//! `SendEvent::validate`, `wire::build_request` and a call's first request
+//! on any input, checked against docs/spec.md's rules (lengths in Unicode
+//! scalar values, header-safe token, receipts, the empty client token) and
+//! the wire shape of the request, with the oracle in
+//! core/tests/support/oracle.rs.
 #![no_main]
 
-use connect_participant_core::{
-    build_request, request_body, Endpoint, Field, ReceiptProblem, RedactedRequest, Rule, SendEvent,
-};
+use std::collections::BTreeSet;
+
+use connect_participant_core::endpoint::Endpoint;
+use connect_participant_core::error::Field;
+use connect_participant_core::operation::Operation;
+use connect_participant_core::wire::{build_request, RedactedRequest};
+use connect_participant_core::{Client, Config, Error, SendEvent};
 use connect_participant_fuzz::input::RequestInput;
+use connect_participant_fuzz::oracle::{
+    chars, expected_body, expected_operation_uri, first_broken, is_uuid_v4, length_ok,
+    rule_matches, sdk_request_header, sent_client_token, token_is_header_safe, ATTEMPT_HEADERS,
+    CLIENT_TOKEN_LEN, CONNECTION_TOKEN_LEN, CONTENT_LEN, CONTENT_TYPE_LEN, SEND_EVENT_PATH,
+    USER_AGENT_PREFIX,
+};
 use libfuzzer_sys::fuzz_target;
 
-const DELIVERED: &str = "application/vnd.amazonaws.connect.event.message.delivered";
-const READ: &str = "application/vnd.amazonaws.connect.event.message.read";
-
-fn chars(s: &str) -> usize {
-    s.chars().count()
-}
-
-fn length_ok(s: &str, min: usize, max: usize) -> bool {
-    (min..=max).contains(&chars(s))
-}
-
-/// A printable-ASCII character (what a clean header value may hold).
-fn printable(c: char) -> bool {
-    (' '..='~').contains(&c)
-}
-
-fn token_is_header_safe(token: &str) -> bool {
-    token.chars().all(printable) && !token.starts_with(' ') && !token.ends_with(' ')
-}
-
-/// SPEC: receipt content is a JSON object with a non-empty string `messageId`.
-fn receipt_problem(content: &str) -> Option<ReceiptProblem> {
-    let Ok(value) = serde_json::from_str::<serde_json::Value>(content) else {
-        return Some(ReceiptProblem::NotJson);
-    };
-    let Some(object) = value.as_object() else {
-        return Some(ReceiptProblem::NotObject);
-    };
-    match object.get("messageId") {
-        None => Some(ReceiptProblem::MissingMessageId),
-        Some(serde_json::Value::String(s)) if s.is_empty() => Some(ReceiptProblem::EmptyMessageId),
-        Some(serde_json::Value::String(_)) => None,
-        Some(_) => Some(ReceiptProblem::MessageIdNotString),
-    }
-}
-
-/// How a field breaks a rule.
-#[derive(Debug)]
-enum Broken {
-    Length { min: usize, max: usize },
-    HeaderValue,
-    Receipt(ReceiptProblem),
-    Required,
-}
-
-/// The first field (in SPEC's order) that breaks a rule, and how.
-fn first_broken(
+fn event_of(
     token: &str,
     content_type: &str,
-    content: Option<&str>,
-    client_token: Option<&str>,
-) -> Option<(Field, Broken)> {
-    let length = |min, max| Broken::Length { min, max };
-    if !length_ok(token, 1, 1000) {
-        return Some((Field::ConnectionToken, length(1, 1000)));
-    }
-    if !token_is_header_safe(token) {
-        return Some((Field::ConnectionToken, Broken::HeaderValue));
-    }
-    if !length_ok(content_type, 1, 100) {
-        return Some((Field::ContentType, length(1, 100)));
-    }
-    let receipt = content_type == DELIVERED || content_type == READ;
-    match content {
-        Some(c) if !length_ok(c, 1, 16384) => return Some((Field::Content, length(1, 16384))),
-        Some(c) if receipt => {
-            if let Some(p) = receipt_problem(c) {
-                return Some((Field::Content, Broken::Receipt(p)));
-            }
-        }
-        None if receipt => return Some((Field::Content, Broken::Required)),
-        _ => {}
-    }
+    content: &Option<String>,
+    client_token: &Option<String>,
+) -> SendEvent {
+    let event = SendEvent::new(token, content_type, content.clone());
     match client_token {
-        Some(t) if !length_ok(t, 0, 500) => Some((Field::ClientToken, length(0, 500))),
-        _ => None,
+        Some(t) => event.with_client_token(t.as_str()),
+        None => event,
     }
 }
 
-/// Whether the rule the core names is the one `value` breaks.
-fn rule_matches(broken: &Broken, rule: &Rule, value: Option<&str>) -> bool {
-    match (broken, rule) {
-        (
-            Broken::Length { min, max },
-            Rule::Length {
-                min: m,
-                max: x,
-                actual,
-            },
-        ) => (min, max) == (m, x) && value.map(chars) == Some(*actual),
-        (Broken::HeaderValue, Rule::HeaderValue { position }) => {
-            let token = value.unwrap_or_default();
-            let c = token.chars().nth(*position);
-            c.is_some_and(|c| !printable(c))
-                || (c == Some(' ') && (*position == 0 || *position + 1 == chars(token)))
-        }
-        (Broken::Receipt(p), Rule::ReceiptContent(q)) => p == q,
-        (Broken::Required, Rule::Required) => true,
-        _ => false,
-    }
+/// The request's header names are exactly `want`, each once, and the
+/// common ones hold what the spec says.
+fn check_headers(request: &http::Request<Vec<u8>>, token: &str, want: &[&str]) {
+    let headers = request.headers();
+    let names: BTreeSet<&str> = headers.keys().map(|k| k.as_str()).collect();
+    assert_eq!(names, want.iter().copied().collect::<BTreeSet<_>>());
+    assert_eq!(headers.len(), want.len(), "a header is repeated");
+    assert_eq!(headers["x-amz-bearer"].as_bytes(), token.as_bytes());
+    assert!(headers["x-amz-bearer"].is_sensitive());
+    assert_eq!(headers["content-type"], "application/json");
+    let length = request.body().len().to_string();
+    assert_eq!(headers["content-length"], length.as_str());
+    assert!(headers["user-agent"]
+        .to_str()
+        .is_ok_and(|v| v.starts_with(USER_AGENT_PREFIX)));
 }
 
 fuzz_target!(|input: RequestInput| {
@@ -117,11 +57,13 @@ fuzz_target!(|input: RequestInput| {
     let content = input.content();
     let client_token = input.client_token.as_ref().map(|t| t.value());
 
-    let mut event = SendEvent::new(token.as_str(), content_type.as_str(), content.clone());
-    if let Some(t) = &client_token {
-        event = event.with_client_token(t.as_str());
-    }
+    let event = event_of(&token, &content_type, &content, &client_token);
     assert_eq!(event.content_type().as_str(), content_type);
+    assert_eq!(event.client_token(), client_token.as_deref());
+    assert_eq!(
+        Operation::client_token(&event),
+        sent_client_token(client_token.as_deref())
+    );
 
     let expected = first_broken(
         &token,
@@ -129,8 +71,9 @@ fuzz_target!(|input: RequestInput| {
         content.as_deref(),
         client_token.as_deref(),
     );
-    let valid = match (event.validate(), expected) {
-        (Ok(valid), None) => valid,
+    let client = Client::new(Config::for_endpoint(input.endpoint()).expect("a valid endpoint"));
+    match (event.validate(), expected) {
+        (Ok(()), None) => {}
         (Err(e), Some((field, broken))) => {
             assert_eq!(e.field(), field, "wrong field for {:?}", e.rule());
             let value = match field {
@@ -144,14 +87,17 @@ fuzz_target!(|input: RequestInput| {
                 "{field:?} breaks {broken:?}, not {:?}",
                 e.rule()
             );
+            // No call starts.
+            match client.start(event, [0; 32]) {
+                Err(Error::InvalidInput(s)) => assert_eq!(s, e),
+                other => panic!("an invalid input started {other:?}"),
+            }
             if field != Field::ConnectionToken {
                 // Same error with another valid token: same text, so no token in it.
                 if let Some(other) = other_token(&token) {
-                    let mut again = SendEvent::new(other, content_type.as_str(), content.clone());
-                    if let Some(c) = &client_token {
-                        again = again.with_client_token(c.as_str());
-                    }
-                    let again = again.validate().expect_err("the same input fails again");
+                    let again = event_of(&other, &content_type, &content, &client_token)
+                        .validate()
+                        .expect_err("the same input fails again");
                     assert_eq!(format!("{e} {e:?}"), format!("{again} {again:?}"));
                 }
             } else {
@@ -159,64 +105,75 @@ fuzz_target!(|input: RequestInput| {
             }
             return;
         }
-        (Ok(_), Some((field, _))) => panic!("accepted although {field:?} breaks a rule"),
+        (Ok(()), Some((field, _))) => panic!("accepted although {field:?} breaks a rule"),
         (Err(e), None) => panic!("refused a valid input: {e}"),
-    };
+    }
 
+    // build_request writes the client token it is given, as given.
     let endpoint = Endpoint::parse(input.endpoint()).expect("the endpoints are valid");
-    let request = build_request(&valid, &endpoint, client_token.as_deref());
+    let request = build_request(&event, &endpoint, client_token.as_deref());
     assert_eq!(request.method(), http::Method::POST);
-    assert_eq!(request.uri(), endpoint.event_uri());
-    assert!(request.uri().path().ends_with("/participant/event"));
-    let headers = request.headers();
-    assert_eq!(headers["x-amz-bearer"].as_bytes(), token.as_bytes());
-    assert!(headers["x-amz-bearer"].is_sensitive());
-    assert_eq!(headers["content-type"], "application/json");
-    let body = request.body();
-    assert_eq!(headers["content-length"], body.len().to_string().as_str());
+    let uri = expected_operation_uri(input.endpoint(), SEND_EVENT_PATH);
+    assert_eq!(request.uri().to_string(), uri);
+    assert_eq!(&endpoint.operation_uri(SEND_EVENT_PATH), request.uri());
+    check_headers(&request, &token, &ATTEMPT_HEADERS[..4]);
+    let body = std::str::from_utf8(request.body()).expect("the body is UTF-8");
+    let want = expected_body(&content_type, content.as_deref(), client_token.as_deref());
+    assert_eq!(body, want, "body");
+
+    // A call's first request: the caller's token unless empty, else a
+    // generated UUID v4; the call's headers too.
+    let mut call = client.start(event.clone(), [0x5a; 32]).expect("valid");
+    let first = call.next_request();
+    let max = call.max_attempts();
+    check_headers(&first, &token, &ATTEMPT_HEADERS);
+    assert_eq!(first.uri().to_string(), uri);
+    let sent = match sent_client_token(client_token.as_deref()) {
+        Some(t) => t.to_owned(),
+        None => {
+            let t = call.client_token().expect("a generated token").to_owned();
+            assert!(is_uuid_v4(&t), "generated {t:?}");
+            t
+        }
+    };
+    assert_eq!(call.client_token(), Some(sent.as_str()));
+    let want = expected_body(&content_type, content.as_deref(), Some(&sent));
+    assert_eq!(std::str::from_utf8(first.body()).ok(), Some(want.as_str()));
+    assert!(is_uuid_v4(call.invocation_id()));
     assert_eq!(
-        body,
-        &request_body(&valid, client_token.as_deref()),
-        "build_request and request_body disagree"
+        first.headers()["amz-sdk-invocation-id"],
+        call.invocation_id()
+    );
+    assert_eq!(
+        first.headers()["amz-sdk-request"],
+        sdk_request_header(1, max).as_str()
     );
 
-    // The body is a JSON object with exactly the members that are set.
-    let value: serde_json::Value = serde_json::from_slice(body).expect("the body is JSON");
-    let members = value.as_object().expect("the body is a JSON object");
-    let mut expected = serde_json::Map::new();
-    expected.insert("ContentType".into(), content_type.clone().into());
-    if let Some(c) = &content {
-        expected.insert("Content".into(), c.clone().into());
-    }
-    if let Some(t) = &client_token {
-        expected.insert("ClientToken".into(), t.clone().into());
-    }
-    assert_eq!(members, &expected, "body members");
-
     // Every length rule holds on what is sent.
-    assert!(length_ok(&token, 1, 1000) && token_is_header_safe(&token));
-    assert!(length_ok(&content_type, 1, 100));
-    assert!(content.as_deref().is_none_or(|c| length_ok(c, 1, 16384)));
-    assert!(client_token.as_deref().is_none_or(|t| length_ok(t, 0, 500)));
+    assert!(length_ok(&token, CONNECTION_TOKEN_LEN) && token_is_header_safe(&token));
+    assert!(length_ok(&content_type, CONTENT_TYPE_LEN));
+    assert!(content.as_deref().is_none_or(|c| length_ok(c, CONTENT_LEN)));
+    assert!(client_token
+        .as_deref()
+        .is_none_or(|t| length_ok(t, CLIENT_TOKEN_LEN)));
 
     let shown = RedactedRequest(&request).to_json();
     assert_eq!(shown["headers"]["x-amz-bearer"], "<redacted>");
 
     // The token never shows in Debug or Display: what they print with this
     // token contains it only where it also does with another token.
-    let other = other_token(&token);
     let with_token = |t: &str| -> String {
-        let mut e = SendEvent::new(t, content_type.as_str(), content.clone());
-        if let Some(c) = &client_token {
-            e = e.with_client_token(c.as_str());
-        }
-        let valid = e
-            .validate()
-            .expect("the same input with another valid token");
-        let r = build_request(&valid, &endpoint, client_token.as_deref());
-        format!("{valid:?} {r:?} {}", RedactedRequest(&r))
+        let e = event_of(t, &content_type, &content, &client_token);
+        let r = build_request(&e, &endpoint, client_token.as_deref());
+        let mut call = client.start(e.clone(), [0x5a; 32]).expect("valid");
+        let first = call.next_request();
+        format!(
+            "{e:?} {r:?} {} {call:?} {first:?} {}",
+            RedactedRequest(&r),
+            RedactedRequest(&first)
+        )
     };
-    if let Some(other) = other {
+    if let Some(other) = other_token(&token) {
         assert!(
             !with_token(&token).contains(&token) || with_token(&other).contains(&token),
             "the token shows in Debug or Display"
