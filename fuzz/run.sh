@@ -13,7 +13,7 @@
 set -euo pipefail
 cd "$(dirname "$0")"
 
-targets=(parse_response request_builder endpoints call)
+targets=(parse_response parse_connection request_builder endpoints call)
 which="${1:-all}"
 seconds="${2:-600}"
 toolchain="${FUZZ_TOOLCHAIN:-stable}"
