@@ -47,13 +47,13 @@ pub use connect_participant_core::{
 /// The blocking client on ureq 3 (feature `ureq`).
 #[cfg(feature = "ureq")]
 pub mod ureq {
-    pub use connect_participant_ureq::{Client, ClientBuilder};
+    pub use connect_participant_ureq::{Client, ClientBuilder, PacedSender};
 }
 
 /// The async client on hyper 1 (feature `hyper`).
 #[cfg(feature = "hyper")]
 pub mod hyper {
-    pub use connect_participant_hyper::{Client, ClientBuilder};
+    pub use connect_participant_hyper::{Client, ClientBuilder, PacedSender, Reports};
 }
 
 /// The simulated Participant Service (feature `mock`).

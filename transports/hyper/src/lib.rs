@@ -20,5 +20,7 @@
 mod client;
 mod connector;
 mod error_map;
+mod paced;
 
 pub use client::{Client, ClientBuilder};
+pub use paced::{PacedSender, Reports};

@@ -8,7 +8,8 @@
 //!   (participant tokens, and connection tokens that expire), transcripts
 //!   of accepted events ([`RecordedEvent`]), server-side validation of
 //!   every rule, idempotent `ClientToken`s, receipt conflicts, participants
-//!   marked connected, an optional per-token [`RateLimit`], and a queue of
+//!   marked connected, an optional per-token [`RateLimit`] or
+//!   [`TokenBucket`], and a queue of
 //!   [`Fault`]s.
 //! - [`MockService::send`]: the in-memory transport, to drive a core
 //!   [`Call`](connect_participant_core::Call) without sockets; the service
@@ -101,7 +102,7 @@ mod time;
 mod wire;
 
 pub use fault::Fault;
-pub use model::{Chat, ChatId, Joined, RateLimit, RecordedEvent, Role};
+pub use model::{Chat, ChatId, Joined, RateLimit, RecordedEvent, Role, TokenBucket};
 pub use proxy::ConnectProxy;
 pub use server::{MockServer, MAX_REQUEST_BODY};
 pub use service::MockService;

@@ -118,3 +118,31 @@ impl RateLimit {
         RateLimit { requests, per }
     }
 }
+
+/// A per-connection-token token bucket, the way the real service throttles
+/// a participant: each token holds up to `burst` request credits, regains
+/// one every `refill`; a request without a credit gets
+/// `429 ThrottlingException` (and uses none). An unpaced typing storm runs
+/// the bucket dry; a paced sender stays within it.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash)]
+pub struct TokenBucket {
+    /// Credits a full bucket holds (the largest burst).
+    pub burst: u32,
+    /// Time to regain one credit.
+    pub refill: Duration,
+}
+
+impl TokenBucket {
+    /// A bucket of `burst` credits, one regained every `refill`.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use connect_participant::mock::TokenBucket;
+    ///
+    /// let bucket = TokenBucket::new(5, Duration::from_millis(500)); // 2 a second, bursts of 5
+    /// assert_eq!(bucket.burst, 5);
+    /// ```
+    pub fn new(burst: u32, refill: Duration) -> Self {
+        TokenBucket { burst, refill }
+    }
+}

@@ -7,7 +7,7 @@ use std::time::{Duration, Instant, SystemTime};
 use http::{Request, Response};
 
 use crate::state::State;
-use crate::{rules, Chat, ChatId, Fault, Joined, RateLimit, RecordedEvent, Role};
+use crate::{rules, Chat, ChatId, Fault, Joined, RateLimit, RecordedEvent, Role, TokenBucket};
 
 /// A simulated Amazon Connect Participant Service that answers `SendEvent`
 /// and `CreateParticipantConnection` as docs/spec.md describes the real
@@ -201,6 +201,31 @@ impl MockService {
     /// token's window afresh.
     pub fn set_rate_limit(&self, limit: Option<RateLimit>) {
         self.lock().set_rate_limit(limit);
+    }
+
+    /// Throttles each connection token with a token bucket (`None` turns it
+    /// off), as the real service throttles a participant: an unpaced typing
+    /// storm gets `429 ThrottlingException`. Resets every bucket.
+    ///
+    /// ```
+    /// use std::time::Duration;
+    /// use connect_participant::mock::{MockService, TokenBucket};
+    /// use connect_participant::{Client, Config, SendEvent, ServiceErrorKind};
+    ///
+    /// let service = MockService::new();
+    /// service.set_token_bucket(Some(TokenBucket::new(2, Duration::from_secs(60))));
+    /// let chat = service.open_chat();
+    /// let config = Config::builder().endpoint_url("http://127.0.0.1:1").max_attempts(1).build()?;
+    /// let client = Client::new(config);
+    /// let typing = || SendEvent::typing(&chat.customer);
+    /// assert!(client.call(&service, typing(), [1; 32]).is_ok());
+    /// assert!(client.call(&service, typing(), [2; 32]).is_ok());
+    /// let third = client.call(&service, typing(), [3; 32]).unwrap_err();
+    /// assert_eq!(third.service_error().unwrap().kind(), ServiceErrorKind::Throttling);
+    /// # Ok::<(), Box<dyn std::error::Error>>(())
+    /// ```
+    pub fn set_token_bucket(&self, bucket: Option<TokenBucket>) {
+        self.lock().set_token_bucket(bucket);
     }
 
     /// Queues `fault` for the next `times` requests. Faults queue up in

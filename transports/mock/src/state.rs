@@ -6,7 +6,7 @@ use std::time::{Duration, Instant, SystemTime};
 
 use crate::ids::IdSource;
 use crate::wire::Rejection;
-use crate::{absolute_time, ChatId, Fault, Joined, RateLimit, RecordedEvent, Role};
+use crate::{absolute_time, ChatId, Fault, Joined, RateLimit, RecordedEvent, Role, TokenBucket};
 
 /// How long a connection token lives unless set otherwise: a day, as the
 /// real service's do (docs/spec.md#createparticipantconnection).
@@ -71,6 +71,9 @@ pub(crate) struct State {
     connection_token_lifetime: Duration,
     rate_limit: Option<RateLimit>,
     windows: HashMap<String, VecDeque<Instant>>,
+    bucket: Option<TokenBucket>,
+    /// Per token: credits left (fractional) and when they were counted.
+    buckets: HashMap<String, (f64, Instant)>,
     pub(crate) faults: VecDeque<Fault>,
     pub(crate) requests_received: usize,
     /// Waits between attempts asked of the in-memory transport.
@@ -89,6 +92,8 @@ impl State {
             connection_token_lifetime: DEFAULT_CONNECTION_TOKEN_LIFETIME,
             rate_limit: None,
             windows: HashMap::new(),
+            bucket: None,
+            buckets: HashMap::new(),
             faults: VecDeque::new(),
             requests_received: 0,
             waits: Vec::new(),
@@ -229,6 +234,11 @@ impl State {
         self.windows.clear();
     }
 
+    pub(crate) fn set_token_bucket(&mut self, bucket: Option<TokenBucket>) {
+        self.bucket = bucket;
+        self.buckets.clear();
+    }
+
     /// The participant behind a connection token, if they may still send:
     /// 403 for a token never issued, one that has expired, a participant
     /// who left, or an ended chat.
@@ -297,6 +307,21 @@ impl State {
 
     /// Counts a request against the token's rate limit, or throttles it.
     pub(crate) fn check_rate(&mut self, token: &str, now: Instant) -> Result<(), Rejection> {
+        if let Some(bucket) = self.bucket {
+            let burst = f64::from(bucket.burst);
+            let (credits, at) = self.buckets.entry(token.to_owned()).or_insert((burst, now));
+            let regained = if bucket.refill.is_zero() {
+                burst
+            } else {
+                now.saturating_duration_since(*at).as_secs_f64() / bucket.refill.as_secs_f64()
+            };
+            *credits = (*credits + regained).min(burst);
+            *at = now;
+            if *credits < 1.0 {
+                return Err(Rejection::throttling());
+            }
+            *credits -= 1.0;
+        }
         let Some(limit) = self.rate_limit else {
             return Ok(());
         };

@@ -23,6 +23,8 @@
 
 mod client;
 mod error_map;
+mod paced;
 mod resolver;
 
 pub use client::{Client, ClientBuilder};
+pub use paced::PacedSender;
