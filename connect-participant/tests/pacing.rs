@@ -149,12 +149,12 @@ fn a_typing_storm_and_a_burst_of_reads_stay_under_the_throttle_when_paced() {
             sent.len()
         );
         // The newest read receipt reached the service.
-        let last = format!(r#"{{"messageId":"m-19"}}"#);
+        let last = r#"{"messageId":"m-19"}"#;
         let transcript = server.service().transcript(chat.id);
         assert!(
             transcript
                 .iter()
-                .any(|e| e.content.as_deref() == Some(last.as_str())),
+                .any(|e| e.content.as_deref() == Some(last)),
             "{which}: the last read receipt was not sent"
         );
         let throttled_offers = reports
