@@ -309,7 +309,13 @@ fn play() -> Step {
         other => return Err(format!("expected AccessDeniedException, got {other:?}")),
     }
 
-    println!("\nThe chat's transcript:");
+    story.say(
+        "A customer types 200 keystrokes and reads a burst of 30 messages: sent one to one, \
+         then paced per chat as Amazon's chat clients pace them (a new chat each, blocking client).",
+    );
+    crate::demo_pacing::scene()?;
+
+    println!("\nThe first chat's transcript:");
     for (i, e) in story
         .server
         .service()

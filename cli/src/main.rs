@@ -5,6 +5,7 @@ mod args;
 mod call;
 mod connection;
 mod demo;
+mod demo_pacing;
 mod mock;
 mod pace;
 mod params;
