@@ -68,7 +68,11 @@ fn paced(server: &MockServer, client: &connect_participant_ureq::Client) -> Resu
     let token = ConnectionToken::new(&chat.customer);
     let (sender, reports) =
         connect_participant_ureq::PacedSender::spawn(client.clone(), PacerConfig::default());
-    let offered = burst().map(|e| sender.offer(token.clone(), e)).count();
+    let mut offered = 0;
+    for event in burst() {
+        sender.offer(token.clone(), event);
+        offered += 1;
+    }
     sender.shutdown(); // sends the pending read receipt
     let mut tally = Tally {
         requests: 0,
