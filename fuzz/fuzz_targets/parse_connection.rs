@@ -155,8 +155,16 @@ fuzz_target!(|input: ResponseInput| {
         (Err(ResponseError::Malformed(m)), None) => {
             let shown = format!("{m} {m:?}");
             assert!(m.excerpt().is_empty(), "an excerpt of a body with secrets");
+            // The error's own words (the operation's name among them) are
+            // not the body's.
+            const OWN_WORDS: &str = "MalformedResponse malformed response (HTTP ): body is \
+                not a CreateParticipantConnection output: Syntax Data Eof Io error at line \
+                column (the body is withheld: it may hold secrets); body starts status \
+                reason excerpt request_id";
             for s in secrets(body) {
-                assert!(!shown.contains(&s), "a body string shows in the error");
+                if !OWN_WORDS.contains(s.as_str()) {
+                    assert!(!shown.contains(&s), "a body string shows in the error");
+                }
             }
         }
         (Ok(out), None) => panic!("read {out:?} from a malformed body"),
