@@ -142,6 +142,7 @@ mod fingerprint;
 mod marks;
 mod out;
 mod pacer;
+mod queue;
 mod report;
 mod stats;
 mod time;
@@ -158,6 +159,7 @@ pub use config::{
 pub use decision::{Action, Decision, DropReason, OfferId};
 pub use event::PacedEvent;
 pub use pacer::{DefaultKeyHasher, Pacer};
+pub use queue::PacedQueue;
 pub use report::{outcome_of, send_event, Fate, Report};
 pub use stats::PacerStats;
 pub use transmit::{Outcome, Transmit};

@@ -2,12 +2,11 @@
 //! network; a background task sends what the core's pacer releases
 //! (docs/spec.md#pacing) and reports every offer's fate.
 
-use std::collections::HashMap;
 use std::sync::{Arc, Mutex, MutexGuard, PoisonError};
 use std::time::Duration;
 
 use connect_participant_core::pacing::{
-    self, Action, Fate, OfferId, PacedEvent, Pacer, PacerConfig, Report, Transmit,
+    self, OfferId, PacedEvent, PacedQueue, PacerConfig, Report, Transmit,
 };
 use connect_participant_core::{ConnectionToken, Error, SendEventOutput};
 use tokio::sync::{mpsc, Notify};
@@ -74,21 +73,14 @@ impl Reports {
 }
 
 struct Shared {
-    state: Mutex<State>,
+    queue: Mutex<PacedQueue>,
     wake: Notify,
     start: Instant,
 }
 
-struct State {
-    pacer: Pacer<ConnectionToken>,
-    /// The events offered and not yet decided, for their reports.
-    offered: HashMap<OfferId, PacedEvent>,
-    closing: bool,
-}
-
 impl Shared {
-    fn lock(&self) -> MutexGuard<'_, State> {
-        self.state.lock().unwrap_or_else(PoisonError::into_inner)
+    fn lock(&self) -> MutexGuard<'_, PacedQueue> {
+        self.queue.lock().unwrap_or_else(PoisonError::into_inner)
     }
 
     fn now(&self) -> Duration {
@@ -99,7 +91,7 @@ impl Shared {
 impl std::fmt::Debug for PacedSender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PacedSender")
-            .field("pacer", &self.shared.lock().pacer)
+            .field("queue", &*self.shared.lock())
             .finish_non_exhaustive()
     }
 }
@@ -110,11 +102,7 @@ impl PacedSender {
     /// `tokio::spawn` does.
     pub fn spawn(client: Client, config: PacerConfig) -> (PacedSender, Reports) {
         let shared = Arc::new(Shared {
-            state: Mutex::new(State {
-                pacer: Pacer::new(config),
-                offered: HashMap::new(),
-                closing: false,
-            }),
+            queue: Mutex::new(PacedQueue::new(config)),
             wake: Notify::new(),
             start: Instant::now(),
         });
@@ -127,12 +115,7 @@ impl PacedSender {
     /// once. Its fate comes as a [`Report`] with the returned id.
     pub fn offer(&self, chat: ConnectionToken, event: PacedEvent) -> OfferId {
         let now = self.shared.now();
-        let offer = {
-            let mut state = self.shared.lock();
-            let offer = state.pacer.offer(now, chat, event.clone());
-            state.offered.insert(offer, event);
-            offer
-        };
+        let offer = self.shared.lock().offer(now, chat, event);
         self.shared.wake.notify_one();
         offer
     }
@@ -141,7 +124,7 @@ impl PacedSender {
     /// for it too.
     pub fn end_chat(&self, chat: &ConnectionToken) {
         let now = self.shared.now();
-        self.shared.lock().pacer.end_chat(now, chat);
+        self.shared.lock().end_chat(now, chat);
         self.shared.wake.notify_one();
     }
 
@@ -154,17 +137,14 @@ impl PacedSender {
         D::Item: AsRef<str>,
     {
         let now = self.shared.now();
-        self.shared
-            .lock()
-            .pacer
-            .seed_receipts(now, chat, read, delivered);
+        self.shared.lock().seed_receipts(now, chat, read, delivered);
     }
 
     /// Sends every pending receipt now (the newest read receipt of each
     /// chat included), waits for the calls in flight, and stops; the
     /// reports end after the last one.
     pub async fn shutdown(self) {
-        self.shared.lock().closing = true;
+        self.shared.lock().close();
         self.shared.wake.notify_one();
         let _ = self.task.await;
     }
@@ -178,21 +158,10 @@ async fn run(shared: Arc<Shared>, client: Client, reports: mpsc::UnboundedSender
     let mut in_flight = 0usize;
     loop {
         let (transmits, next, finished) = {
-            let mut state = shared.lock();
-            let now = shared.now();
-            if state.pacer.poll_timeout().is_some_and(|t| t <= now) {
-                state.pacer.handle_timeout(now);
-            }
-            if state.closing {
-                state.pacer.flush(now);
-            }
-            let mut transmits = Vec::new();
-            while let Some(t) = state.pacer.poll_transmit(now) {
-                transmits.push(t);
-            }
-            report_drops(&mut state, &reports);
-            let finished = state.closing && state.pacer.pending() == 0;
-            (transmits, state.pacer.poll_timeout(), finished)
+            let mut queue = shared.lock();
+            let (transmits, dropped) = queue.release(shared.now());
+            send_all(&reports, dropped);
+            (transmits, queue.next_timeout(), queue.is_finished())
         };
         for transmit in transmits {
             in_flight += 1;
@@ -216,25 +185,15 @@ async fn run(shared: Arc<Shared>, client: Client, reports: mpsc::UnboundedSender
             _ = timer => {}
             Some((transmit, result)) = done_rx.recv() => {
                 in_flight -= 1;
-                let mut state = shared.lock();
-                let now = shared.now();
-                state.pacer.handle_outcome(now, &transmit, pacing::outcome_of(&result));
-                state.offered.remove(&transmit.offer);
-                let _ = reports.send(Report::new(transmit.offer, transmit.event, Fate::Sent(result)));
-                report_drops(&mut state, &reports);
+                let done = shared.lock().complete(shared.now(), transmit, result);
+                send_all(&reports, done);
             }
         }
     }
 }
 
-/// Reports the offers the pacer dropped; sent ones are reported when their
-/// call ends.
-fn report_drops(state: &mut State, reports: &mpsc::UnboundedSender<Report>) {
-    while let Some(decision) = state.pacer.poll_decision() {
-        if let Action::Drop(reason) = decision.action {
-            if let Some(event) = state.offered.remove(&decision.offer) {
-                let _ = reports.send(Report::new(decision.offer, event, Fate::Dropped(reason)));
-            }
-        }
+fn send_all(to: &mpsc::UnboundedSender<Report>, reports: Vec<Report>) {
+    for report in reports {
+        let _ = to.send(report);
     }
 }

@@ -2,14 +2,13 @@
 //! network; worker threads send what the core's pacer releases
 //! (docs/spec.md#pacing) and report every offer's fate.
 
-use std::collections::HashMap;
 use std::sync::mpsc::{self, Receiver, Sender};
 use std::sync::{Arc, Condvar, Mutex, MutexGuard, PoisonError};
 use std::thread::JoinHandle;
 use std::time::{Duration, Instant};
 
 use connect_participant_core::pacing::{
-    self, Action, Fate, OfferId, PacedEvent, Pacer, PacerConfig, Report, Transmit,
+    self, OfferId, PacedEvent, PacedQueue, PacerConfig, Report, Transmit,
 };
 use connect_participant_core::ConnectionToken;
 
@@ -65,12 +64,17 @@ struct Shared {
 }
 
 struct State {
-    pacer: Pacer<ConnectionToken>,
-    /// The events offered and not yet decided, for their reports.
-    offered: HashMap<OfferId, PacedEvent>,
+    queue: PacedQueue,
     in_flight: usize,
-    closing: bool,
     reports: Sender<Report>,
+}
+
+impl State {
+    fn report(&self, reports: Vec<Report>) {
+        for report in reports {
+            let _ = self.reports.send(report);
+        }
+    }
 }
 
 impl Shared {
@@ -86,7 +90,7 @@ impl Shared {
 impl std::fmt::Debug for PacedSender {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.debug_struct("PacedSender")
-            .field("pacer", &self.shared.lock().pacer)
+            .field("queue", &self.shared.lock().queue)
             .field("workers", &self.workers.len())
             .finish_non_exhaustive()
     }
@@ -108,10 +112,8 @@ impl PacedSender {
         let (reports_tx, reports_rx) = mpsc::channel();
         let shared = Arc::new(Shared {
             state: Mutex::new(State {
-                pacer: Pacer::new(config),
-                offered: HashMap::new(),
+                queue: PacedQueue::new(config),
                 in_flight: 0,
-                closing: false,
                 reports: reports_tx,
             }),
             changed: Condvar::new(),
@@ -141,12 +143,7 @@ impl PacedSender {
     /// once. Its fate comes as a [`Report`] with the returned id.
     pub fn offer(&self, chat: ConnectionToken, event: PacedEvent) -> OfferId {
         let now = self.shared.now();
-        let offer = {
-            let mut state = self.shared.lock();
-            let offer = state.pacer.offer(now, chat, event.clone());
-            state.offered.insert(offer, event);
-            offer
-        };
+        let offer = self.shared.lock().queue.offer(now, chat, event);
         self.shared.changed.notify_all();
         offer
     }
@@ -155,7 +152,7 @@ impl PacedSender {
     /// for it too.
     pub fn end_chat(&self, chat: &ConnectionToken) {
         let now = self.shared.now();
-        self.shared.lock().pacer.end_chat(now, chat);
+        self.shared.lock().queue.end_chat(now, chat);
         self.shared.changed.notify_all();
     }
 
@@ -170,7 +167,7 @@ impl PacedSender {
         let now = self.shared.now();
         self.shared
             .lock()
-            .pacer
+            .queue
             .seed_receipts(now, chat, read, delivered);
     }
 
@@ -182,7 +179,7 @@ impl PacedSender {
     }
 
     fn stop(&mut self) {
-        self.shared.lock().closing = true;
+        self.shared.lock().queue.close();
         self.shared.changed.notify_all();
         if let Some(pump) = self.pump.take() {
             let _ = pump.join();
@@ -207,23 +204,18 @@ fn pump(shared: &Shared, work: Sender<Transmit<ConnectionToken>>) {
     let mut state = shared.lock();
     loop {
         let now = shared.now();
-        if state.pacer.poll_timeout().is_some_and(|t| t <= now) {
-            state.pacer.handle_timeout(now);
-        }
-        if state.closing {
-            state.pacer.flush(now);
-        }
-        while let Some(transmit) = state.pacer.poll_transmit(now) {
+        let (transmits, dropped) = state.queue.release(now);
+        state.report(dropped);
+        for transmit in transmits {
             state.in_flight += 1;
             if work.send(transmit).is_err() {
                 state.in_flight -= 1;
             }
         }
-        report_drops(&mut state);
-        if state.closing && state.pacer.pending() == 0 && state.in_flight == 0 {
+        if state.queue.is_finished() && state.in_flight == 0 {
             return;
         }
-        let wait = match state.pacer.poll_timeout() {
+        let wait = match state.queue.next_timeout() {
             Some(at) => at.saturating_sub(now),
             None => Duration::from_secs(3600),
         };
@@ -244,34 +236,10 @@ fn send_loop(shared: &Shared, client: &Client, work: &Mutex<Receiver<Transmit<Co
         };
         let result = client.send_event(pacing::send_event(&transmit));
         let mut state = shared.lock();
-        let now = shared.now();
-        state
-            .pacer
-            .handle_outcome(now, &transmit, pacing::outcome_of(&result));
-        state.offered.remove(&transmit.offer);
+        let done = state.queue.complete(shared.now(), transmit, result);
         state.in_flight -= 1;
-        let _ = state.reports.send(Report::new(
-            transmit.offer,
-            transmit.event,
-            Fate::Sent(result),
-        ));
-        report_drops(&mut state);
+        state.report(done);
         drop(state);
         shared.changed.notify_all();
-    }
-}
-
-/// Reports the offers the pacer dropped; sent ones are reported when their
-/// call ends.
-fn report_drops(state: &mut State) {
-    while let Some(decision) = state.pacer.poll_decision() {
-        if let Action::Drop(reason) = decision.action {
-            if let Some(event) = state.offered.remove(&decision.offer) {
-                let _ =
-                    state
-                        .reports
-                        .send(Report::new(decision.offer, event, Fate::Dropped(reason)));
-            }
-        }
     }
 }
