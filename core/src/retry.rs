@@ -41,7 +41,7 @@ impl RetryClass {
 }
 
 /// Error codes that mean "slow down" (docs/spec.md#retries).
-pub const THROTTLING_CODES: &[&str] = &[
+pub(crate) const THROTTLING_CODES: &[&str] = &[
     "Throttling",
     "ThrottlingException",
     "ThrottledException",
@@ -58,13 +58,13 @@ pub const THROTTLING_CODES: &[&str] = &[
     "EC2ThrottledException",
 ];
 /// Error codes of passing failures.
-pub const TRANSIENT_CODES: &[&str] = &[
+pub(crate) const TRANSIENT_CODES: &[&str] = &[
     "RequestTimeout",
     "RequestTimeoutException",
     "PriorRequestNotComplete",
 ];
 /// Statuses of passing failures, whatever the code.
-pub const TRANSIENT_STATUSES: &[u16] = &[500, 502, 503, 504];
+pub(crate) const TRANSIENT_STATUSES: &[u16] = &[500, 502, 503, 504];
 
 /// Modeled client errors: retrying cannot help, whatever the status says.
 const FINAL_CODES: &[&str] = &[

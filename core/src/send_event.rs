@@ -352,6 +352,20 @@ mod tests {
     }
 
     #[test]
+    fn owned_and_borrowed_strings_are_taken_as_they_come() {
+        let token: String = "t".into();
+        let message: String = "m-1".into();
+        let by_ref = SendEvent::read_receipt(&token, &message);
+        let by_value = SendEvent::read_receipt(token.clone(), message.clone());
+        assert_eq!(by_ref, by_value);
+        assert_eq!(SendEvent::typing(&token), SendEvent::typing(token.as_str()));
+        assert_eq!(
+            SendEvent::delivered_receipt(&token, message.as_str()).content(),
+            Some(r#"{"messageId":"m-1"}"#)
+        );
+    }
+
+    #[test]
     fn errors_never_show_the_token() {
         let err = SendEvent::typing("sekrit\n").validate().unwrap_err();
         assert!(!format!("{err} {err:?}").contains("sekrit"));
