@@ -8,7 +8,7 @@
 //! reported with the case's name.
 
 use connect_participant_core::error::{ResponseError, ServiceError, MAX_EXCERPT_BYTES};
-use connect_participant_core::retry::RetryClass as ErrorClass;
+use connect_participant_core::retry::RetryClass;
 use connect_participant_core::wire::parse_response;
 use connect_participant_core::{
     Client, Config, Error, Next, SendEvent, SendEventOutput, ServiceErrorKind,
@@ -98,11 +98,11 @@ enum Class {
 }
 
 impl Class {
-    fn to_core(self) -> ErrorClass {
+    fn to_core(self) -> RetryClass {
         match self {
-            Class::Throttling => ErrorClass::Throttling,
-            Class::Transient => ErrorClass::Transient,
-            Class::Final => ErrorClass::Final,
+            Class::Throttling => RetryClass::Throttling,
+            Class::Transient => RetryClass::Transient,
+            Class::Final => RetryClass::Final,
         }
     }
 }
