@@ -5,8 +5,9 @@
 #   benches/peers/run.sh            # everything; writes benches/peers/results.md
 #
 # Environment: CALLS (measured calls per row, default 10000), ROUNDS (rounds of
-# every row, default 5; the table gives medians), SKIP_COST=1 (no clean builds),
-# SKIP_LOAD=1 (no load rows), COST (programs to build, default "core ureq hyper
+# every row, default 5; the table gives medians), COLD (fresh processes per
+# client for the cold start, default 20), SKIP_COST=1 (no clean builds),
+# SKIP_LOAD=1 (no load rows), SKIP_COLD=1 (no cold start), COST (programs to build, default "core ureq hyper
 # sdk"; the SDK row is the reference for the ratios), OUT (default
 # benches/peers/results.md).
 #
@@ -14,6 +15,13 @@
 # every request 200); each row is its own `peers run` process, so its CPU
 # time and peak RSS are that client's alone. Every loop is bounded in calls
 # (CALLS) and time (120 s a row; the server stops itself after 30 minutes).
+#
+# Cold start: COLD rounds, each starting one fresh `peers cold C` process per
+# client (the order rotating from round to round, after one unmeasured round
+# that puts the binary in the page cache); each process builds its client as
+# a user does and sends one event; it reports the time from just before its
+# exec (bash's $EPOCHREALTIME, no fork between) to the client built and to
+# the event acknowledged, and its CPU time and peak RSS.
 #
 # Cost: each program under cost/ is built with `cargo build --release` from an
 # empty target directory (the registry downloaded first by `cargo fetch`),
@@ -53,6 +61,13 @@ for _ in $(seq 50); do [ -s "$WORK/url" ] && break; sleep 0.1; done
 URL=$(head -1 "$WORK/url")
 log "server at $URL (pid $SERVER_PID)"
 
+# Dummy static credentials for the SDK (it signs every call with SigV4; the
+# service reads only the connection token), read from the environment by
+# aws-config's default chain as its guide has it; no profile files, no IMDS.
+SDK_ENV=(AWS_REGION=us-west-2 AWS_ACCESS_KEY_ID=AKIDPEERSBENCHMARK00
+  AWS_SECRET_ACCESS_KEY=peers-benchmark-dummy-secret AWS_EC2_METADATA_DISABLED=true
+  AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null)
+
 # Each client right beside its floor, the floor first in every other round:
 # the report takes each ratio within one round (see `paired` in src/main.rs).
 : >"$WORK/rows.tsv"
@@ -69,6 +84,30 @@ if [ "${SKIP_LOAD:-}" != 1 ]; then
         "$PEERS" run --client "$client" --concurrency "$k" --calls "$CALLS" \
           --url "$URL" --seconds 120 | tee -a "$WORK/rows.tsv" >&2
       done
+    done
+  done
+fi
+
+# The cold start: a fresh process to its first acknowledged event.
+: >"$WORK/cold.tsv"
+if [ "${SKIP_COLD:-}" != 1 ]; then
+  COLD=${COLD:-20}
+  for round in $(seq 0 "$COLD"); do
+    case $((round % 3)) in
+      0) CLIENTS="sdk hyper-client ureq-client" ;;
+      1) CLIENTS="hyper-client ureq-client sdk" ;;
+      2) CLIENTS="ureq-client sdk hyper-client" ;;
+    esac
+    for client in $CLIENTS; do
+      # The assignments and $EPOCHREALTIME are expanded in the subshell,
+      # which then execs peers: the time counts from just before the exec.
+      line=$(export "${SDK_ENV[@]}"; exec "$PEERS" cold "$client" "$URL" --since "$EPOCHREALTIME")
+      if [ "$round" = 0 ]; then
+        log "cold start (unmeasured): $line"
+      else
+        log "cold start $round/$COLD: $line"
+        echo "$line" >>"$WORK/cold.tsv"
+      fi
     done
   done
 fi
@@ -94,10 +133,8 @@ if [ "${SKIP_COST:-}" != 1 ]; then
     # proc-macro crates included, the program itself excluded.
     crates=$(cd "$dir" && cargo tree --locked -e normal --prefix none --no-dedupe --format '{p}' \
       | sed 's/ (\*)$//' | sort -u | grep -vc "^cost-$name ")
-    sent=$(env AWS_REGION=us-west-2 AWS_ACCESS_KEY_ID=AKIDPEERSBENCHMARK00 \
-      AWS_SECRET_ACCESS_KEY=peers-benchmark-dummy-secret AWS_EC2_METADATA_DISABLED=true \
-      AWS_CONFIG_FILE=/dev/null AWS_SHARED_CREDENTIALS_FILE=/dev/null \
-      timeout 30 "$bin" "$URL" PEERS-TOKEN 2>&1 | head -1) || sent="failed: $sent"
+    sent=$(env "${SDK_ENV[@]}" timeout 30 "$bin" "$URL" PEERS-TOKEN 2>&1 | head -1) \
+      || sent="failed: $sent"
     echo "$name	$seconds	$compiled	$bytes	$crates	$sent" >>"$WORK/cost.tsv"
     log "cost: $name: ${seconds}s, $compiled compiled, $bytes bytes, $crates crates; $sent"
   done
@@ -141,6 +178,24 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
     echo "process over the measured calls."
     echo
     "$PEERS" report "$WORK/rows.tsv"
+  fi
+  if [ -s "$WORK/cold.tsv" ]; then
+    echo
+    echo "## Cold start"
+    echo
+    echo "A fresh process to its first acknowledged event, $COLD processes per client"
+    echo "(one round of each client at a time, the order rotating, after one unmeasured"
+    echo "round): \`peers cold C URL --since \$EPOCHREALTIME\`, which builds the client as"
+    echo "its guide shows (ours: \`Client::new(Config::for_endpoint(url)?)\`; the SDK:"
+    echo "\`aws_config::defaults(BehaviorVersion::latest()).region(..).endpoint_url(..).load()\`,"
+    echo "credentials from the environment, then \`Client::new(&config)\`; the async ones on"
+    echo "a multi-threaded Tokio runtime, as \`#[tokio::main]\` makes) and sends one typing"
+    echo "event on a new connection. Wall time from just before the exec; CPU time (user +"
+    echo "system, all threads) and peak RSS of the process at the acknowledgement. All three"
+    echo "run the same \`peers\` binary, so loading it costs each the same. Medians;"
+    echo "\`vs SDK\`: the median of per-round ratios (lower is faster)."
+    echo
+    "$PEERS" cold-report "$WORK/cold.tsv"
   fi
   if [ -s "$WORK/cost.md" ]; then
     echo

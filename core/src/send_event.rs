@@ -109,7 +109,8 @@ impl SendEvent {
         self.content.as_deref()
     }
 
-    /// The caller-given client token, if any.
+    /// The caller-given client token, as given (an empty one counts as none:
+    /// the call then sends a generated UUID, see [`Call::client_token`](crate::Call::client_token)).
     pub fn client_token(&self) -> Option<&str> {
         self.client_token.as_deref()
     }

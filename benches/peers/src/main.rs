@@ -16,13 +16,26 @@
 //!     Reads such lines (several rounds of each row) and prints a markdown
 //!     table of the medians, with each client's throughput against the SDK
 //!     and its wall time per call against its raw floor.
+//! peers cold C URL [--since EPOCH]
+//!     The cold start: C (sdk, ureq-client or hyper-client) is built as a
+//!     user builds it, then sends one typing event; prints one tab-separated
+//!     line: `cold`, client, µs to the client built, µs to the event
+//!     acknowledged (a 200 with an `Id`), CPU µs (getrusage RUSAGE_SELF, all
+//!     threads, from exec), peak RSS KiB. EPOCH is the Unix time in seconds
+//!     (`$EPOCHREALTIME` in bash) just before the process was started; the
+//!     times count from it (without it, from the start of `main`). The SDK
+//!     reads its credentials from the environment (AWS_ACCESS_KEY_ID,
+//!     AWS_SECRET_ACCESS_KEY), as its guide has it.
+//! peers cold-report FILE
+//!     Reads such lines (several runs of each client) and prints a markdown
+//!     table of the medians, each client against the SDK.
 //! ```
 //!
 //! `run.sh` runs each row in its own process, so that CPU time and peak RSS
 //! are that client's alone.
 
 use std::collections::BTreeMap;
-use std::time::Duration;
+use std::time::{Duration, SystemTime, UNIX_EPOCH};
 
 use aws_sdk_connectparticipant::config::{BehaviorVersion, Credentials, Region};
 use connect_participant_benches::contenders::{client_runtime, Contender, Contenders};
@@ -33,7 +46,7 @@ use connect_participant_benches::{CONNECTION_TOKEN, TYPING};
 
 fn usage() -> ! {
     eprintln!(
-        "usage: peers serve [--seconds S]\n       peers run --client sdk|hyper-client|ureq-client|hyper-floor|ureq-floor --url URL [--concurrency K] [--calls N] [--warmup W] [--seconds S]\n       peers report FILE"
+        "usage: peers serve [--seconds S]\n       peers run --client sdk|hyper-client|ureq-client|hyper-floor|ureq-floor --url URL [--concurrency K] [--calls N] [--warmup W] [--seconds S]\n       peers report FILE\n       peers cold sdk|ureq-client|hyper-client URL [--since EPOCH]\n       peers cold-report FILE"
     );
     std::process::exit(2)
 }
@@ -69,6 +82,11 @@ fn main() {
         "run" => run(&options(&args[1..])),
         "report" => match args.get(1) {
             Some(file) => report(file),
+            None => usage(),
+        },
+        "cold" => cold(&args[1..]),
+        "cold-report" => match args.get(1) {
+            Some(file) => cold_report(file),
             None => usage(),
         },
         _ => usage(),
@@ -261,4 +279,158 @@ fn paired(a: &[f64], b: &[f64]) -> f64 {
     }
     let ratios: Vec<f64> = a.iter().zip(b).map(|(x, y)| x / y).collect();
     median(&ratios)
+}
+
+/// Now, as time since the Unix epoch.
+fn epoch_now() -> Duration {
+    SystemTime::now()
+        .duration_since(UNIX_EPOCH)
+        .unwrap_or_default()
+}
+
+/// `$EPOCHREALTIME` (seconds, a `.` or `,` and microseconds) as a duration.
+fn parse_epoch(text: &str) -> Option<Duration> {
+    let (secs, frac) = text.split_once(['.', ',']).unwrap_or((text, ""));
+    let micros = format!("{frac:0<6}");
+    Some(Duration::from_secs(secs.parse().ok()?) + Duration::from_micros(micros[..6].parse().ok()?))
+}
+
+/// A fresh process to its first acknowledged event: the client built as its
+/// guide shows, one typing event sent, then one line printed (see the
+/// module's documentation). Exits 1 if the event was not acknowledged.
+fn cold(args: &[String]) {
+    let (Some(client), Some(url)) = (args.first(), args.get(1)) else {
+        usage()
+    };
+    let opts = options(&args[2..]);
+    let since = match opts.get("since") {
+        Some(t) => parse_epoch(t).unwrap_or_else(|| {
+            eprintln!("peers: --since {t:?} is not a Unix time");
+            usage()
+        }),
+        None => epoch_now(),
+    };
+    let mut ready = Duration::ZERO;
+    let mut mark = || ready = epoch_now().saturating_sub(since);
+    let outcome: Result<(), String> = match client.as_str() {
+        "ureq-client" => (|| {
+            let config = connect_participant_core::Config::for_endpoint(url).map_err(|e| e.to_string())?;
+            let client = connect_participant_ureq::Client::new(config).map_err(|e| e.to_string())?;
+            mark();
+            let out = client
+                .send_event(connect_participant_core::SendEvent::typing(CONNECTION_TOKEN))
+                .map_err(|e| e.to_string())?;
+            out.id.map(drop).ok_or_else(|| "no Id".to_owned())
+        })(),
+        // Both async clients on the runtime `#[tokio::main]` gives: multi-threaded,
+        // a worker per core.
+        "hyper-client" => client_runtime().block_on(async {
+            let config = connect_participant_core::Config::for_endpoint(url).map_err(|e| e.to_string())?;
+            let client = connect_participant_hyper::Client::new(config).map_err(|e| e.to_string())?;
+            mark();
+            let out = client
+                .send_event(connect_participant_core::SendEvent::typing(CONNECTION_TOKEN))
+                .await
+                .map_err(|e| e.to_string())?;
+            out.id.map(drop).ok_or_else(|| "no Id".to_owned())
+        }),
+        "sdk" => client_runtime().block_on(async {
+            // As the SDK's developer guide configures it: aws-config's defaults
+            // (credentials from the environment), a region and the endpoint.
+            let config = aws_config::defaults(BehaviorVersion::latest())
+                .region(Region::new("us-west-2"))
+                .endpoint_url(url)
+                .load()
+                .await;
+            let client = aws_sdk_connectparticipant::Client::new(&config);
+            mark();
+            let out = client
+                .send_event()
+                .connection_token(CONNECTION_TOKEN)
+                .content_type(TYPING)
+                .send()
+                .await
+                .map_err(|e| format!("{e:?}"))?;
+            out.id().map(drop).ok_or_else(|| "no Id".to_owned())
+        }),
+        _ => usage(),
+    };
+    let acked = epoch_now().saturating_sub(since);
+    let rusage = Usage::now();
+    if let Err(e) = outcome {
+        eprintln!("peers: cold {client}: the event was not acknowledged: {e}");
+        std::process::exit(1)
+    }
+    println!(
+        "cold\t{client}\t{}\t{}\t{}\t{}",
+        ready.as_micros(),
+        acked.as_micros(),
+        rusage.cpu().as_micros(),
+        rusage.max_rss_kib,
+    );
+}
+
+/// The quartiles (25th, 50th, 75th percentiles, nearest rank) of `xs`.
+fn quartiles(xs: &[f64]) -> (f64, f64, f64) {
+    let mut xs = xs.to_vec();
+    xs.sort_by(f64::total_cmp);
+    if xs.is_empty() {
+        return (f64::NAN, f64::NAN, f64::NAN);
+    }
+    let at = |q: f64| xs[((xs.len() - 1) as f64 * q).round() as usize];
+    (at(0.25), at(0.5), at(0.75))
+}
+
+const COLD_ORDER: [&str; 3] = ["sdk", "hyper-client", "ureq-client"];
+
+fn cold_report(file: &str) {
+    let text = std::fs::read_to_string(file).unwrap_or_else(|e| {
+        eprintln!("peers: {file}: {e}");
+        std::process::exit(1)
+    });
+    // Per client: ready, acked, cpu, rss; one entry per run, in run order.
+    let mut runs: BTreeMap<usize, [Vec<f64>; 4]> = BTreeMap::new();
+    for line in text.lines().filter(|l| !l.trim().is_empty()) {
+        let f: Vec<&str> = line.split('\t').collect();
+        let ["cold", client, ready, acked, cpu, rss] = f[..] else {
+            eprintln!("peers: skipping line {line:?}");
+            continue;
+        };
+        let Some(order) = COLD_ORDER.iter().position(|c| *c == client) else {
+            continue;
+        };
+        let num = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
+        let r = runs.entry(order).or_default();
+        for (v, x) in r.iter_mut().zip([ready, acked, cpu, rss]) {
+            v.push(num(x));
+        }
+    }
+    let ms = |us: f64| us / 1000.0;
+    println!("| client | first event acknowledged (wall) [quartiles] | client built (wall) | CPU to the first event [quartiles] | peak RSS | wall vs SDK | CPU vs SDK | runs |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    let sdk = runs.get(&0).cloned();
+    for (&order, [ready, acked, cpu, rss]) in &runs {
+        let (a1, a2, a3) = quartiles(acked);
+        let (c1, c2, c3) = quartiles(cpu);
+        let (wall_vs, cpu_vs) = match &sdk {
+            Some([_, sa, sc, _]) if order != 0 => (
+                format!("{:.2}x", paired(acked, sa)),
+                format!("{:.2}x", paired(cpu, sc)),
+            ),
+            _ => ("1.00x".to_owned(), "1.00x".to_owned()),
+        };
+        println!(
+            "| `{}` | {:.1} ms [{:.1}-{:.1}] | {:.1} ms | {:.1} ms [{:.1}-{:.1}] | {:.1} MiB | {wall_vs} | {cpu_vs} | {} |",
+            COLD_ORDER[order],
+            ms(a2),
+            ms(a1),
+            ms(a3),
+            ms(median(ready)),
+            ms(c2),
+            ms(c1),
+            ms(c3),
+            median(rss) / 1024.0,
+            acked.len(),
+        );
+    }
 }
