@@ -314,22 +314,30 @@ fn cold(args: &[String]) {
     let mut mark = || ready = epoch_now().saturating_sub(since);
     let outcome: Result<(), String> = match client.as_str() {
         "ureq-client" => (|| {
-            let config = connect_participant_core::Config::for_endpoint(url).map_err(|e| e.to_string())?;
-            let client = connect_participant_ureq::Client::new(config).map_err(|e| e.to_string())?;
+            let config =
+                connect_participant_core::Config::for_endpoint(url).map_err(|e| e.to_string())?;
+            let client =
+                connect_participant_ureq::Client::new(config).map_err(|e| e.to_string())?;
             mark();
             let out = client
-                .send_event(connect_participant_core::SendEvent::typing(CONNECTION_TOKEN))
+                .send_event(connect_participant_core::SendEvent::typing(
+                    CONNECTION_TOKEN,
+                ))
                 .map_err(|e| e.to_string())?;
             out.id.map(drop).ok_or_else(|| "no Id".to_owned())
         })(),
         // Both async clients on the runtime `#[tokio::main]` gives: multi-threaded,
         // a worker per core.
         "hyper-client" => client_runtime().block_on(async {
-            let config = connect_participant_core::Config::for_endpoint(url).map_err(|e| e.to_string())?;
-            let client = connect_participant_hyper::Client::new(config).map_err(|e| e.to_string())?;
+            let config =
+                connect_participant_core::Config::for_endpoint(url).map_err(|e| e.to_string())?;
+            let client =
+                connect_participant_hyper::Client::new(config).map_err(|e| e.to_string())?;
             mark();
             let out = client
-                .send_event(connect_participant_core::SendEvent::typing(CONNECTION_TOKEN))
+                .send_event(connect_participant_core::SendEvent::typing(
+                    CONNECTION_TOKEN,
+                ))
                 .await
                 .map_err(|e| e.to_string())?;
             out.id.map(drop).ok_or_else(|| "no Id".to_owned())
