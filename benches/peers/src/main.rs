@@ -19,7 +19,7 @@
 //! peers cold C URL [--since EPOCH]
 //!     The cold start: C (sdk, ureq-client or hyper-client) is built as a
 //!     user builds it, then sends one typing event; prints one tab-separated
-//!     line: `cold`, client, µs to the client built, µs to the event
+//!     line: `cold`, client, µs to `main`, µs to the client built, µs to the event
 //!     acknowledged (a 200 with an `Id`), CPU µs (getrusage RUSAGE_SELF, all
 //!     threads, from exec), peak RSS KiB. EPOCH is the Unix time in seconds
 //!     (`$EPOCHREALTIME` in bash) just before the process was started; the
@@ -299,6 +299,7 @@ fn parse_epoch(text: &str) -> Option<Duration> {
 /// guide shows, one typing event sent, then one line printed (see the
 /// module's documentation). Exits 1 if the event was not acknowledged.
 fn cold(args: &[String]) {
+    let at_main = epoch_now();
     let (Some(client), Some(url)) = (args.first(), args.get(1)) else {
         usage()
     };
@@ -308,8 +309,9 @@ fn cold(args: &[String]) {
             eprintln!("peers: --since {t:?} is not a Unix time");
             usage()
         }),
-        None => epoch_now(),
+        None => at_main,
     };
+    let at_main = at_main.saturating_sub(since);
     let mut ready = Duration::ZERO;
     let mut mark = || ready = epoch_now().saturating_sub(since);
     let outcome: Result<(), String> = match client.as_str() {
@@ -370,7 +372,8 @@ fn cold(args: &[String]) {
         std::process::exit(1)
     }
     println!(
-        "cold\t{client}\t{}\t{}\t{}\t{}",
+        "cold\t{client}\t{}\t{}\t{}\t{}\t{}",
+        at_main.as_micros(),
         ready.as_micros(),
         acked.as_micros(),
         rusage.cpu().as_micros(),
@@ -396,11 +399,11 @@ fn cold_report(file: &str) {
         eprintln!("peers: {file}: {e}");
         std::process::exit(1)
     });
-    // Per client: ready, acked, cpu, rss; one entry per run, in run order.
-    let mut runs: BTreeMap<usize, [Vec<f64>; 4]> = BTreeMap::new();
+    // Per client: main, ready, acked, cpu, rss; one entry per run, in run order.
+    let mut runs: BTreeMap<usize, [Vec<f64>; 5]> = BTreeMap::new();
     for line in text.lines().filter(|l| !l.trim().is_empty()) {
         let f: Vec<&str> = line.split('\t').collect();
-        let ["cold", client, ready, acked, cpu, rss] = f[..] else {
+        let ["cold", client, main, ready, acked, cpu, rss] = f[..] else {
             eprintln!("peers: skipping line {line:?}");
             continue;
         };
@@ -409,31 +412,37 @@ fn cold_report(file: &str) {
         };
         let num = |s: &str| s.parse::<f64>().unwrap_or(f64::NAN);
         let r = runs.entry(order).or_default();
-        for (v, x) in r.iter_mut().zip([ready, acked, cpu, rss]) {
+        for (v, x) in r.iter_mut().zip([main, ready, acked, cpu, rss]) {
             v.push(num(x));
         }
     }
     let ms = |us: f64| us / 1000.0;
-    println!("| client | first event acknowledged (wall) [quartiles] | client built (wall) | CPU to the first event [quartiles] | peak RSS | wall vs SDK | CPU vs SDK | runs |");
-    println!("|---|---:|---:|---:|---:|---:|---:|---:|");
+    println!("| client | first event acknowledged (wall) [quartiles] | at `main` | client built | `main` to the event | CPU to the first event [quartiles] | peak RSS | wall vs SDK | `main` to the event vs SDK | CPU vs SDK | runs |");
+    println!("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---:|");
     let sdk = runs.get(&0).cloned();
-    for (&order, [ready, acked, cpu, rss]) in &runs {
+    for (&order, [main, ready, acked, cpu, rss]) in &runs {
         let (a1, a2, a3) = quartiles(acked);
         let (c1, c2, c3) = quartiles(cpu);
-        let (wall_vs, cpu_vs) = match &sdk {
-            Some([_, sa, sc, _]) if order != 0 => (
+        // The client's own part: from `main` to the acknowledgement.
+        let own =
+            |m: &[f64], a: &[f64]| -> Vec<f64> { a.iter().zip(m).map(|(a, m)| a - m).collect() };
+        let (wall_vs, own_vs, cpu_vs) = match &sdk {
+            Some([sm, _, sa, sc, _]) if order != 0 => (
                 format!("{:.2}x", paired(acked, sa)),
+                format!("{:.2}x", paired(&own(main, acked), &own(sm, sa))),
                 format!("{:.2}x", paired(cpu, sc)),
             ),
-            _ => ("1.00x".to_owned(), "1.00x".to_owned()),
+            _ => ("1.00x".to_owned(), "1.00x".to_owned(), "1.00x".to_owned()),
         };
         println!(
-            "| `{}` | {:.1} ms [{:.1}-{:.1}] | {:.1} ms | {:.1} ms [{:.1}-{:.1}] | {:.1} MiB | {wall_vs} | {cpu_vs} | {} |",
+            "| `{}` | {:.1} ms [{:.1}-{:.1}] | {:.1} ms | {:.1} ms | {:.1} ms | {:.1} ms [{:.1}-{:.1}] | {:.1} MiB | {wall_vs} | {own_vs} | {cpu_vs} | {} |",
             COLD_ORDER[order],
             ms(a2),
             ms(a1),
             ms(a3),
+            ms(median(main)),
             ms(median(ready)),
+            ms(median(&own(main, acked))),
             ms(c2),
             ms(c1),
             ms(c3),
