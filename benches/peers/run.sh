@@ -192,7 +192,7 @@ LOAD_END=$(cut -d' ' -f1-3 /proc/loadavg)
     echo "a multi-threaded Tokio runtime, as \`#[tokio::main]\` makes) and sends one typing"
     echo "event on a new connection. Wall time from just before the exec; CPU time (user +"
     echo "system, all threads) and peak RSS of the process at the acknowledgement. All three"
-    echo "run the same \`peers\` binary (107 MB with its line tables), so reaching \`main\`"
+    echo "run the same \`peers\` binary ($(( $(stat -c %s "$PEERS") / 1048576 )) MiB with its line tables), so reaching \`main\`"
     echo "costs each the same; \`main\` to the event is the client's own part. Medians;"
     echo "\`vs SDK\`: the median of per-round ratios (lower is faster)."
     echo

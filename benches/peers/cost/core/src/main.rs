@@ -10,12 +10,31 @@ use std::net::TcpStream;
 use std::time::Duration;
 
 use connect_participant_core::{
-    http, Client, Config, Next, SendEvent, TransportError, TransportErrorKind,
+    http, Client, Config, SendEvent, SyncHttpClient, TransportError, TransportErrorKind,
 };
 
-/// Randomness from std alone (SipHash with random keys): enough for ids and jitter.
+/// Randomness from std alone (SipHash with random keys): enough for the
+/// call's seed (its client token, invocation id and jitter).
 fn random_u64(n: u64) -> u64 {
     RandomState::new().hash_one(n)
+}
+
+/// The HTTP client the core's retry loop drives: one connection per attempt.
+struct StdHttp;
+
+impl SyncHttpClient for StdHttp {
+    type Body = Vec<u8>;
+
+    fn send(
+        &self,
+        request: http::Request<Vec<u8>>,
+    ) -> Result<http::Response<Vec<u8>>, TransportError> {
+        send(request)
+    }
+
+    fn sleep(&self, wait: Duration) {
+        std::thread::sleep(wait)
+    }
 }
 
 /// One exchange: write the request, read the whole answer, parse its head.
@@ -80,15 +99,7 @@ fn main() -> Result<(), Box<dyn std::error::Error>> {
     for (i, chunk) in seed.chunks_mut(8).enumerate() {
         chunk.copy_from_slice(&random_u64(i as u64).to_le_bytes());
     }
-    let mut call = client.start(SendEvent::typing(token), seed)?;
-    let out = loop {
-        let outcome = send(call.next_request());
-        let jitter = (random_u64(99) >> 11) as f64 / (1u64 << 53) as f64;
-        match call.finish_attempt(outcome, jitter) {
-            Next::Done(result) => break result?,
-            Next::RetryAfter(wait) => std::thread::sleep(wait),
-        }
-    };
+    let out = client.call(&StdHttp, SendEvent::typing(token), seed)?;
     println!("{:?} {:?}", out.id, out.absolute_time);
     Ok(())
 }
