@@ -18,10 +18,12 @@ pub mod load;
 pub mod pacing;
 pub mod server;
 
-use connect_participant_core::http;
 use connect_participant_core::endpoint::Endpoint;
 use connect_participant_core::error::ResponseError;
-use connect_participant_core::wire::{build_request, parse_response, BEARER_HEADER, USER_AGENT_VALUE};
+use connect_participant_core::http;
+use connect_participant_core::wire::{
+    build_request, parse_response, BEARER_HEADER, USER_AGENT_VALUE,
+};
 use connect_participant_core::{Call, Client, Config, Next, SendEvent, SendEventOutput};
 use http::header::{HeaderValue, CONTENT_LENGTH, CONTENT_TYPE, USER_AGENT};
 use serde::{Deserialize, Serialize};
