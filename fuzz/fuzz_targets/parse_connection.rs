@@ -10,7 +10,8 @@
 
 use connect_participant_core::error::ResponseError;
 use connect_participant_core::wire::parse_response;
-use connect_participant_core::CreateParticipantConnection;
+use connect_participant_core::connection::{JoinToken, PresignedUrl};
+use connect_participant_core::{ConnectionToken, CreateParticipantConnection};
 use connect_participant_fuzz::input::ResponseInput;
 use libfuzzer_sys::fuzz_target;
 use serde_json::Value;
@@ -132,22 +133,23 @@ fuzz_target!(|input: ResponseInput| {
                     .and_then(|m| m.meeting_id.clone()),
                 text(&["WebRTCConnection", "Meeting", "MeetingId"])
             );
-            let shown = format!("{out:?}");
-            for (path, secret) in [
-                (&["Websocket", "Url"][..], text(&["Websocket", "Url"])),
-                (
-                    &["ConnectionCredentials", "ConnectionToken"][..],
-                    text(&["ConnectionCredentials", "ConnectionToken"]),
-                ),
-                (
-                    &["WebRTCConnection", "Attendee", "JoinToken"][..],
-                    text(&["WebRTCConnection", "Attendee", "JoinToken"]),
-                ),
-            ] {
-                if let Some(s) = secret.filter(|s| s.len() >= 6 && !"<redacted>".contains(s.as_str())) {
-                    assert!(!shown.contains(&s), "{path:?} shows in Debug");
-                }
+            // Debug does not depend on the secrets at all: the same output
+            // with other secret values shows the same.
+            let mut other = out.clone();
+            if let Some(ws) = other.websocket.as_mut() {
+                ws.url = ws.url.as_ref().map(|_| PresignedUrl::new("another"));
             }
+            if let Some(cc) = other.connection_credentials.as_mut() {
+                cc.connection_token = cc.connection_token.as_ref().map(|_| ConnectionToken::new("another"));
+            }
+            if let Some(a) = other
+                .webrtc_connection
+                .as_mut()
+                .and_then(|w| w.attendee.as_mut())
+            {
+                a.join_token = a.join_token.as_ref().map(|_| JoinToken::new("another"));
+            }
+            assert_eq!(format!("{out:?}"), format!("{other:?}"), "a secret shows in Debug");
         }
         // A repeated modeled member: ambiguous, so malformed, though
         // serde_json's Value (last wins) reads it.
