@@ -2,7 +2,6 @@
 //! service on loopback: the same scenarios, the same expectations.
 
 use std::collections::HashSet;
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use connect_participant::{
@@ -11,46 +10,9 @@ use connect_participant::{
 };
 use connect_participant_mock::{Chat, Fault, MockServer, MockService, Role};
 
-/// A client of either transport, driven the same way.
-trait Transport {
-    fn name(&self) -> &'static str;
-    fn send(&self, event: SendEvent) -> Result<SendEventOutput, Error>;
-}
+mod common;
 
-struct Blocking(connect_participant_ureq::Client);
-
-impl Transport for Blocking {
-    fn name(&self) -> &'static str {
-        "ureq"
-    }
-    fn send(&self, event: SendEvent) -> Result<SendEventOutput, Error> {
-        self.0.send_event(event)
-    }
-}
-
-struct Async(
-    connect_participant_hyper::Client,
-    Arc<tokio::runtime::Runtime>,
-);
-
-impl Transport for Async {
-    fn name(&self) -> &'static str {
-        "hyper"
-    }
-    fn send(&self, event: SendEvent) -> Result<SendEventOutput, Error> {
-        self.1.block_on(self.0.send_event(event))
-    }
-}
-
-fn runtime() -> Arc<tokio::runtime::Runtime> {
-    Arc::new(
-        tokio::runtime::Builder::new_multi_thread()
-            .worker_threads(2)
-            .enable_all()
-            .build()
-            .expect("runtime"),
-    )
-}
+use common::{runtime, transport, Async, Blocking, Transport};
 
 fn config(url: &str, max_attempts: u32) -> Config {
     Config::builder()
@@ -70,24 +32,7 @@ fn each_transport(
         let server = MockServer::start(MockService::new()).expect("mock server");
         let chat = server.service().open_chat();
         let config = config(&server.url(), max_attempts);
-        let transport: Box<dyn Transport> = match which {
-            "ureq" => Box::new(Blocking(
-                connect_participant_ureq::Client::builder(config)
-                    .options(options.clone())
-                    .build()
-                    .expect("client"),
-            )),
-            _ => {
-                let rt = runtime();
-                let client = rt.block_on(async {
-                    connect_participant_hyper::Client::builder(config)
-                        .options(options.clone())
-                        .build()
-                        .expect("client")
-                });
-                Box::new(Async(client, rt))
-            }
-        };
+        let transport = transport(which, config, options.clone());
         scenario(&*transport, &server, &chat);
     }
 }

@@ -2,62 +2,17 @@
 //! service on loopback: success and its output, each modeled error, retries,
 //! the connection token handed straight to SendEvent, and expiry.
 
-use std::sync::Arc;
 use std::time::{Duration, Instant};
 
 use connect_participant::connection::ConnectionType;
 use connect_participant::{
-    Config, CreateParticipantConnection, CreateParticipantConnectionOutput, Error, SendEvent,
-    SendEventOutput, ServiceErrorKind,
+    Config, CreateParticipantConnection, Error, SendEvent, ServiceErrorKind, TransportOptions,
 };
 use connect_participant_mock::{Chat, Fault, MockServer, MockService, RateLimit, Role};
 
-/// A client of either transport, driven the same way.
-trait Transport {
-    fn name(&self) -> &'static str;
-    fn connect(
-        &self,
-        input: CreateParticipantConnection,
-    ) -> Result<CreateParticipantConnectionOutput, Error>;
-    fn send(&self, event: SendEvent) -> Result<SendEventOutput, Error>;
-}
+mod common;
 
-struct Blocking(connect_participant_ureq::Client);
-
-impl Transport for Blocking {
-    fn name(&self) -> &'static str {
-        "ureq"
-    }
-    fn connect(
-        &self,
-        input: CreateParticipantConnection,
-    ) -> Result<CreateParticipantConnectionOutput, Error> {
-        self.0.create_participant_connection(input)
-    }
-    fn send(&self, event: SendEvent) -> Result<SendEventOutput, Error> {
-        self.0.send_event(event)
-    }
-}
-
-struct Async(
-    connect_participant_hyper::Client,
-    Arc<tokio::runtime::Runtime>,
-);
-
-impl Transport for Async {
-    fn name(&self) -> &'static str {
-        "hyper"
-    }
-    fn connect(
-        &self,
-        input: CreateParticipantConnection,
-    ) -> Result<CreateParticipantConnectionOutput, Error> {
-        self.1.block_on(self.0.create_participant_connection(input))
-    }
-    fn send(&self, event: SendEvent) -> Result<SendEventOutput, Error> {
-        self.1.block_on(self.0.send_event(event))
-    }
-}
+use common::{transport, Transport};
 
 /// Both transports, each against its own fresh service with a chat open,
 /// allowed `max_attempts` attempts per call.
@@ -70,24 +25,7 @@ fn each_transport(max_attempts: u32, scenario: impl Fn(&dyn Transport, &MockServ
             .max_attempts(max_attempts)
             .build()
             .expect("config");
-        let transport: Box<dyn Transport> = match which {
-            "ureq" => Box::new(Blocking(
-                connect_participant_ureq::Client::new(config).expect("client"),
-            )),
-            _ => {
-                let rt = Arc::new(
-                    tokio::runtime::Builder::new_multi_thread()
-                        .worker_threads(2)
-                        .enable_all()
-                        .build()
-                        .expect("runtime"),
-                );
-                let client = rt.block_on(async {
-                    connect_participant_hyper::Client::new(config).expect("client")
-                });
-                Box::new(Async(client, rt))
-            }
-        };
+        let transport = transport(which, config, TransportOptions::default());
         scenario(&*transport, server.service(), &chat);
     }
 }
