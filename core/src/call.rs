@@ -6,7 +6,7 @@ use std::time::Duration;
 use crate::error::{Error, ResponseError};
 use crate::operation::Operation;
 use crate::retry::{backoff, NO_RETRY_INCREMENT, RETRY_COST, RETRY_TIMEOUT_COST};
-use crate::seed::{uuid_v4, uuid_v4_ascii, CallSeed};
+use crate::seed::{CallSeed, Uuid};
 use crate::wire::{parse_attempt, request::AttemptHeaders};
 use crate::{Client, TransportError, TransportErrorKind};
 
@@ -76,9 +76,9 @@ pub struct Call<O: Operation> {
     client: Client,
     operation: O,
     /// The client token when the operation takes one and the caller gave none.
-    generated_token: Option<String>,
-    /// The invocation id, ready as a header value (ASCII hex and dashes).
-    invocation_id: http::HeaderValue,
+    generated_token: Option<Uuid>,
+    /// The invocation id, the same on every attempt.
+    invocation_id: Uuid,
     seed: CallSeed,
     /// Attempts finished so far.
     attempts: u32,
@@ -103,9 +103,8 @@ impl<O: Operation> Call<O> {
     pub(crate) fn new(client: Client, operation: O, seed: [u8; 32]) -> Self {
         let seed = CallSeed::new(seed);
         let generated_token =
-            (O::IDEMPOTENT && operation.client_token().is_none()).then(|| uuid_v4(seed.token));
-        let invocation_id = http::HeaderValue::from_bytes(&uuid_v4_ascii(seed.invocation))
-            .unwrap_or_else(|_| http::HeaderValue::from_static(""));
+            (O::IDEMPOTENT && operation.client_token().is_none()).then(|| Uuid::v4(seed.token));
+        let invocation_id = Uuid::v4(seed.invocation);
         Call {
             client,
             operation,
@@ -125,12 +124,12 @@ impl<O: Operation> Call<O> {
         }
         self.operation
             .client_token()
-            .or(self.generated_token.as_deref())
+            .or(self.generated_token.as_ref().map(Uuid::as_str))
     }
 
     /// The `amz-sdk-invocation-id` sent on every attempt.
     pub fn invocation_id(&self) -> &str {
-        self.invocation_id.to_str().unwrap_or_default()
+        self.invocation_id.as_str()
     }
 
     /// Attempts finished so far.
@@ -157,7 +156,7 @@ impl<O: Operation> Call<O> {
             self.client.config().endpoint(),
             self.client_token(),
             AttemptHeaders {
-                invocation_id: &self.invocation_id,
+                invocation_id: self.invocation_id.as_bytes(),
                 attempt: (self.attempts + 1).min(self.max_attempts()),
                 max_attempts: self.max_attempts(),
             },

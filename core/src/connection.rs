@@ -300,6 +300,7 @@ pub struct AudioFeatures {
 
 impl Operation for CreateParticipantConnection {
     type Output = CreateParticipantConnectionOutput;
+    type Body = CreateParticipantConnectionOutput;
     const NAME: &'static str = "CreateParticipantConnection";
     const PATH: &'static str = "/participant/connection";
     const IDEMPOTENT: bool = false;
@@ -325,47 +326,14 @@ impl Operation for CreateParticipantConnection {
         let _ = serde_json::to_writer(out, &body);
     }
 
-    fn read_output(
-        body: &[u8],
+    fn output(
+        mut output: CreateParticipantConnectionOutput,
         meta: ResponseMeta,
-    ) -> Result<CreateParticipantConnectionOutput, serde_json::Error> {
-        check_objects(&serde_json::from_slice(body)?)?;
-        let mut output: CreateParticipantConnectionOutput = serde_json::from_slice(body)?;
+    ) -> CreateParticipantConnectionOutput {
         output.request_id = meta.request_id;
         output.attempts = meta.attempts;
-        Ok(output)
+        output
     }
-}
-
-/// The members that hold objects. serde's derive would also read them from
-/// JSON arrays (members in order); an answer of that shape is malformed.
-const OBJECT_MEMBERS: &[&[&str]] = &[
-    &["Websocket"],
-    &["ConnectionCredentials"],
-    &["WebRTCConnection"],
-    &["WebRTCConnection", "Attendee"],
-    &["WebRTCConnection", "Meeting"],
-    &["WebRTCConnection", "Meeting", "MediaPlacement"],
-    &["WebRTCConnection", "Meeting", "MeetingFeatures"],
-    &["WebRTCConnection", "Meeting", "MeetingFeatures", "Audio"],
-];
-
-/// Refuses a member that should be an object but is another non-null value.
-/// The error names the member, never its value (it may be a secret).
-fn check_objects(body: &serde_json::Value) -> Result<(), serde_json::Error> {
-    for path in OBJECT_MEMBERS {
-        let found = path
-            .iter()
-            .try_fold(body, |value, key| value.get(key))
-            .filter(|v| !v.is_null());
-        if found.is_some_and(|v| !v.is_object()) {
-            return Err(serde::de::Error::custom(format_args!(
-                "`{}` is not a JSON object",
-                path.join(".")
-            )));
-        }
-    }
-    Ok(())
 }
 
 #[cfg(test)]

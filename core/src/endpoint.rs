@@ -19,9 +19,10 @@ use std::fmt;
 #[derive(Clone, PartialEq, Eq)]
 pub struct Endpoint {
     url: String,
-    /// `scheme://authority/base`, without a trailing slash.
-    base: String,
-    host: String,
+    scheme: http::uri::Scheme,
+    authority: http::uri::Authority,
+    /// The base path without its trailing slash (empty for none).
+    base_path: String,
     https: bool,
 }
 
@@ -73,25 +74,21 @@ impl Endpoint {
                  (the client appends /participant/event or /participant/connection)",
             ));
         }
-        let base = format!(
-            "{}://{}{}",
-            uri.scheme_str().unwrap_or("https"),
-            authority,
-            path
-        );
-        // Every operation's URI must parse; checked once here, so that
+        let endpoint = Endpoint {
+            url: url.to_owned(),
+            scheme: uri.scheme().cloned().unwrap_or(http::uri::Scheme::HTTPS),
+            authority: authority.clone(),
+            base_path: path.to_owned(),
+            https,
+        };
+        // Every operation's URI must form; checked once here, so that
         // `operation_uri` cannot fail for them.
         for op in OPERATION_PATHS {
-            format!("{base}{op}")
-                .parse::<http::Uri>()
-                .map_err(|_| fail("is not a valid absolute URL"))?;
+            endpoint
+                .try_operation_uri(op)
+                .ok_or_else(|| fail("is not a valid absolute URL"))?;
         }
-        Ok(Endpoint {
-            url: url.to_owned(),
-            base,
-            host: authority.host().to_owned(),
-            https,
-        })
+        Ok(endpoint)
     }
 
     /// The URL this endpoint was made from.
@@ -101,17 +98,27 @@ impl Endpoint {
 
     /// The full URI of the operation with this path at this endpoint.
     pub fn operation_uri(&self, path: &str) -> http::Uri {
-        // Parsed per request: caching the crate's two URIs saved about 2,100
-        // instructions a call, 4% of a call through a transport, under the
-        // 5% a second path must earn (benches/README.md). Checked at parse
-        // time for this crate's operations; another operation's path that
-        // cannot form a URI gives `/`.
-        format!("{}{path}", self.base).parse().unwrap_or_default()
+        // Checked at parse time for this crate's operations; another
+        // operation's path that cannot form a URI gives `/`.
+        self.try_operation_uri(path).unwrap_or_default()
+    }
+
+    /// The URI from the parts parsed once: only the path is read per
+    /// request, never the scheme and authority again.
+    fn try_operation_uri(&self, path: &str) -> Option<http::Uri> {
+        let mut full = String::with_capacity(self.base_path.len() + path.len());
+        full.push_str(&self.base_path);
+        full.push_str(path);
+        let mut parts = http::uri::Parts::default();
+        parts.scheme = Some(self.scheme.clone());
+        parts.authority = Some(self.authority.clone());
+        parts.path_and_query = Some(http::uri::PathAndQuery::try_from(full).ok()?);
+        http::Uri::from_parts(parts).ok()
     }
 
     /// The host requests go to (an IPv6 address in brackets).
     pub fn host(&self) -> &str {
-        &self.host
+        self.authority.host()
     }
 
     /// True for `https`.
@@ -121,7 +128,7 @@ impl Endpoint {
 
     /// True when the host is `localhost` or a loopback IP address.
     pub fn is_loopback(&self) -> bool {
-        let host = self.host.trim_start_matches('[').trim_end_matches(']');
+        let host = self.host().trim_start_matches('[').trim_end_matches(']');
         host.eq_ignore_ascii_case("localhost")
             || host
                 .parse::<core::net::IpAddr>()

@@ -64,7 +64,12 @@ pub trait Operation {
     /// `ClientToken` member when the operation takes one.
     fn write_body(&self, client_token: Option<&str>, out: &mut Vec<u8>);
 
-    /// Reads a 2xx body (an empty body reads as `{}`). Unknown members are
-    /// ignored; `null` is absent.
-    fn read_output(body: &[u8], meta: ResponseMeta) -> Result<Self::Output, serde_json::Error>;
+    /// The shape of a 2xx body, as serde's derive reads it. The core reads
+    /// it in one strict pass (docs/spec.md#success): an empty body as `{}`,
+    /// unknown members skipped but still read as JSON, `null` as absent, a
+    /// member given twice refused, a struct only from a JSON object.
+    type Body: serde::de::DeserializeOwned;
+
+    /// The output from the body read and what the response carries besides it.
+    fn output(body: Self::Body, meta: ResponseMeta) -> Self::Output;
 }

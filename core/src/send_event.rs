@@ -123,11 +123,11 @@ impl SendEvent {
             self.connection_token.expose(),
             limits::CONNECTION_TOKEN,
         )?;
-        check_length(
-            Field::ContentType,
-            self.content_type.as_str(),
-            limits::CONTENT_TYPE,
-        )?;
+        // The named content types meet the length rule by construction
+        // (tested below); only a caller's text is counted.
+        if let ContentType::Other(text) = &self.content_type {
+            check_length(Field::ContentType, text, limits::CONTENT_TYPE)?;
+        }
         match &self.content {
             Some(content) => {
                 check_length(Field::Content, content, limits::CONTENT)?;
@@ -158,33 +158,28 @@ struct WireInput<'a> {
     client_token: Option<&'a str>,
 }
 
-/// The members of a success body; others are ignored, `null` is absent, a
-/// member given twice makes the answer ambiguous (an error).
-#[derive(Deserialize)]
-struct WireOutput {
-    #[serde(rename = "Id")]
-    id: Option<String>,
-    #[serde(rename = "AbsoluteTime")]
-    absolute_time: Option<String>,
-}
-
 /// A successful SendEvent answer.
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
+#[derive(Debug, Clone, PartialEq, Eq, Default, Deserialize)]
 #[non_exhaustive]
 pub struct SendEventOutput {
     /// The event's `Id`.
+    #[serde(rename = "Id")]
     pub id: Option<String>,
     /// The `AbsoluteTime` text as the service gave it (ISO 8601, e.g.
     /// `2019-11-08T02:41:28.172Z`).
+    #[serde(rename = "AbsoluteTime")]
     pub absolute_time: Option<String>,
     /// The `x-amzn-RequestId` header.
+    #[serde(skip)]
     pub request_id: Option<String>,
     /// How many attempts the call took.
+    #[serde(skip)]
     pub attempts: u32,
 }
 
 impl Operation for SendEvent {
     type Output = SendEventOutput;
+    type Body = SendEventOutput;
     const NAME: &'static str = "SendEvent";
     const PATH: &'static str = "/participant/event";
     const IDEMPOTENT: bool = true;
@@ -211,14 +206,10 @@ impl Operation for SendEvent {
         let _ = serde_json::to_writer(out, &body);
     }
 
-    fn read_output(body: &[u8], meta: ResponseMeta) -> Result<SendEventOutput, serde_json::Error> {
-        let wire: WireOutput = serde_json::from_slice(body)?;
-        Ok(SendEventOutput {
-            id: wire.id,
-            absolute_time: wire.absolute_time,
-            request_id: meta.request_id,
-            attempts: meta.attempts,
-        })
+    fn output(mut output: SendEventOutput, meta: ResponseMeta) -> SendEventOutput {
+        output.request_id = meta.request_id;
+        output.attempts = meta.attempts;
+        output
     }
 }
 
@@ -254,6 +245,32 @@ fn check_receipt(content: &str) -> Result<(), InvalidInput> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    #[allow(deprecated)]
+    fn named_content_types_meet_the_length_rule() {
+        let (min, max) = limits::CONTENT_TYPE;
+        for ct in [
+            ContentType::Typing,
+            ContentType::MessageDelivered,
+            ContentType::MessageRead,
+            ContentType::ConnectionAcknowledged,
+        ] {
+            let n = ct.as_str().chars().count();
+            assert!((min..=max).contains(&n), "{ct:?}");
+        }
+        for (text, ok) in [
+            (String::new(), false),
+            ("x".repeat(max), true),
+            ("é".repeat(max + 1), false),
+        ] {
+            let event = SendEvent::new("t", ContentType::Other(text), None);
+            assert_eq!(event.validate().is_ok(), ok);
+            if !ok {
+                assert_eq!(rule_of(event).0, Field::ContentType);
+            }
+        }
+    }
 
     fn rule_of(e: SendEvent) -> (Field, Rule) {
         let err = e.validate().unwrap_err();

@@ -8,7 +8,15 @@ pub(crate) fn check_length(
     value: &str,
     (min, max): (usize, usize),
 ) -> Result<(), InvalidInput> {
-    let actual = value.chars().count();
+    check_count(field, value.chars().count(), (min, max))
+}
+
+/// The length rule for a value of `actual` characters.
+fn check_count(
+    field: Field,
+    actual: usize,
+    (min, max): (usize, usize),
+) -> Result<(), InvalidInput> {
     if actual < min || actual > max {
         return Err(InvalidInput::new(field, Rule::Length { min, max, actual }));
     }
@@ -48,6 +56,11 @@ pub(crate) fn check_token(
     value: &str,
     limits: (usize, usize),
 ) -> Result<(), InvalidInput> {
-    check_length(field, value, limits)?;
-    check_header_value(field, value)
+    // A header-safe value is ASCII, so its length in bytes is its length in
+    // characters; only a refused one has its characters counted, for the
+    // length rule that is reported first.
+    match check_header_value(field, value) {
+        Ok(()) => check_count(field, value.len(), limits),
+        Err(refused) => check_length(field, value, limits).and(Err(refused)),
+    }
 }

@@ -4,6 +4,7 @@
 
 pub(crate) mod request;
 mod response;
+mod strict;
 
 pub use request::{
     build_request, RedactedRequest, BEARER_HEADER, INVOCATION_ID_HEADER, SDK_REQUEST_HEADER,

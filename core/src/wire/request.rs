@@ -26,7 +26,7 @@ const AGENT: HeaderValue = HeaderValue::from_static(USER_AGENT_VALUE);
 /// What varies between the attempts of one call.
 #[derive(Debug, Clone, Copy)]
 pub(crate) struct AttemptHeaders<'a> {
-    pub invocation_id: &'a HeaderValue,
+    pub invocation_id: &'a [u8],
     pub attempt: u32,
     pub max_attempts: u32,
 }
@@ -88,8 +88,14 @@ pub(crate) fn attempt_request<O: Operation>(
 ) -> http::Request<Vec<u8>> {
     let mut request = build_request(operation, endpoint, client_token);
     let headers = request.headers_mut();
-    headers.insert(INVOCATION_ID, attempt.invocation_id.clone());
-    let value = format!("attempt={}; max={}", attempt.attempt, attempt.max_attempts);
+    if let Ok(id) = HeaderValue::from_bytes(attempt.invocation_id) {
+        headers.insert(INVOCATION_ID, id);
+    }
+    let mut value = String::with_capacity(32);
+    value.push_str("attempt=");
+    value.push_str(itoa::Buffer::new().format(attempt.attempt));
+    value.push_str("; max=");
+    value.push_str(itoa::Buffer::new().format(attempt.max_attempts));
     // From the String itself: no copy.
     if let Ok(v) = HeaderValue::try_from(value) {
         headers.insert(SDK_REQUEST, v);

@@ -14,53 +14,6 @@ const RETRY_AFTER: http::HeaderName = http::HeaderName::from_static("x-amz-retry
 /// The bytes JSON counts as whitespace (RFC 8259): space, tab, LF, CR.
 const JSON_WHITESPACE: &[u8] = b" \t\n\r";
 
-/// Any JSON value, read in full and dropped: every string decoded (UTF-8,
-/// escapes, no lone surrogate), every number in range. serde skips the
-/// members an output does not name without looking inside them; reading
-/// the body once this way makes the success path as strict about JSON as
-/// the error path (docs/spec.md#success).
-struct Checked;
-
-impl<'de> serde::Deserialize<'de> for Checked {
-    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
-        d.deserialize_any(Checked)
-    }
-}
-
-impl<'de> serde::de::Visitor<'de> for Checked {
-    type Value = Checked;
-
-    fn expecting(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
-        f.write_str("any JSON value")
-    }
-    fn visit_bool<E>(self, _: bool) -> Result<Checked, E> {
-        Ok(Checked)
-    }
-    fn visit_i64<E>(self, _: i64) -> Result<Checked, E> {
-        Ok(Checked)
-    }
-    fn visit_u64<E>(self, _: u64) -> Result<Checked, E> {
-        Ok(Checked)
-    }
-    fn visit_f64<E>(self, _: f64) -> Result<Checked, E> {
-        Ok(Checked)
-    }
-    fn visit_str<E>(self, _: &str) -> Result<Checked, E> {
-        Ok(Checked)
-    }
-    fn visit_unit<E>(self) -> Result<Checked, E> {
-        Ok(Checked)
-    }
-    fn visit_seq<A: serde::de::SeqAccess<'de>>(self, mut seq: A) -> Result<Checked, A::Error> {
-        while seq.next_element::<Checked>()?.is_some() {}
-        Ok(Checked)
-    }
-    fn visit_map<A: serde::de::MapAccess<'de>>(self, mut map: A) -> Result<Checked, A::Error> {
-        while map.next_entry::<Checked, Checked>()?.is_some() {}
-        Ok(Checked)
-    }
-}
-
 /// Parses a response to operation `O`. The body is borrowed, never copied.
 ///
 /// 2xx: the output (an empty body gives an output with every member absent;
@@ -113,13 +66,7 @@ pub(crate) fn parse_attempt<O: Operation, B: AsRef<[u8]>>(
         } else {
             body
         };
-        // serde's derive also reads a struct from a JSON array (its members
-        // in order); an output is an object, so anything else is refused.
-        let read = match body_or_empty.iter().find(|b| !JSON_WHITESPACE.contains(b)) {
-            Some(b'{') => serde_json::from_slice::<Checked>(body_or_empty)
-                .and_then(|_| O::read_output(body_or_empty, meta)),
-            _ => Err(serde::de::Error::custom("the body is not a JSON object")),
-        };
+        let read = super::strict::from_slice::<O::Body>(body_or_empty).map(|b| O::output(b, meta));
         return read.map_err(|e: serde_json::Error| {
             let (reason, excerpt) = if O::SECRET_OUTPUT {
                 // serde_json's message may quote a value: give only where.
