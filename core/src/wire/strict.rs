@@ -305,14 +305,14 @@ impl<'de> Visitor<'de> for Checked {
     }
 }
 
-/// [`Checked`] as a seed, for the values inside a skipped array or object.
-struct CheckedSeed;
+/// [`Checked`] as a seed: reads any one JSON value in full and drops it.
+pub(crate) struct CheckedSeed;
 
 impl<'de> DeserializeSeed<'de> for CheckedSeed {
-    type Value = Checked;
+    type Value = ();
 
-    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<Checked, D::Error> {
-        d.deserialize_any(Checked)
+    fn deserialize<D: Deserializer<'de>>(self, d: D) -> Result<(), D::Error> {
+        d.deserialize_any(Checked).map(drop)
     }
 }
 
