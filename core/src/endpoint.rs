@@ -81,11 +81,13 @@ impl Endpoint {
             base_path: path.to_owned(),
             https,
         };
-        // Every operation's URI must form; checked once here, so that
+        // Every operation's URI must form, and read back from its text (which
+        // also bounds its length); checked once here, so that
         // `operation_uri` cannot fail for them.
         for op in OPERATION_PATHS {
             endpoint
                 .try_operation_uri(op)
+                .and_then(|uri| uri.to_string().parse::<http::Uri>().ok())
                 .ok_or_else(|| fail("is not a valid absolute URL"))?;
         }
         Ok(endpoint)
@@ -96,7 +98,8 @@ impl Endpoint {
         &self.url
     }
 
-    /// The full URI of the operation with this path at this endpoint.
+    /// The full URI of the operation with this path (which starts with `/`)
+    /// at this endpoint.
     pub fn operation_uri(&self, path: &str) -> http::Uri {
         // Checked at parse time for this crate's operations; another
         // operation's path that cannot form a URI gives `/`.
@@ -106,6 +109,9 @@ impl Endpoint {
     /// The URI from the parts parsed once: only the path is read per
     /// request, never the scheme and authority again.
     fn try_operation_uri(&self, path: &str) -> Option<http::Uri> {
+        if !path.starts_with('/') {
+            return None;
+        }
         let mut full = String::with_capacity(self.base_path.len() + path.len());
         full.push_str(&self.base_path);
         full.push_str(path);
@@ -380,6 +386,25 @@ mod tests {
         ] {
             assert!(Endpoint::parse(bad).is_err(), "{bad}");
         }
+    }
+
+    #[test]
+    fn every_operation_uri_reads_back_from_its_text() {
+        // `http` reads no URI over 65,534 bytes: a base path that leaves no
+        // room for an operation's path is refused when parsed.
+        let url = |n: usize| format!("https://h/{}", "a".repeat(n));
+        let longest = OPERATION_PATHS.iter().map(|p| p.len()).max().unwrap();
+        let fits = 65_534 - "https://h/".len() - longest;
+        let e = Endpoint::parse(&url(fits)).unwrap();
+        for op in OPERATION_PATHS {
+            let uri = e.operation_uri(op);
+            assert_eq!(uri.to_string().parse::<http::Uri>().unwrap(), uri);
+        }
+        assert!(Endpoint::parse(&url(fits + 1)).is_err());
+        // A path that does not start with `/` forms no URI.
+        let e = Endpoint::parse("https://h").unwrap();
+        assert_eq!(e.operation_uri("x"), "/");
+        assert_eq!(e.operation_uri("/x"), "https://h/x");
     }
 
     #[test]

@@ -66,8 +66,9 @@ pub trait Operation {
 
     /// The shape of a 2xx body, as serde's derive reads it. The core reads
     /// it in one strict pass (docs/spec.md#success): an empty body as `{}`,
-    /// unknown members skipped but still read as JSON, `null` as absent, a
-    /// member given twice refused, a struct only from a JSON object.
+    /// the whole body a JSON object, unknown members skipped but still read
+    /// as JSON, `null` as absent, a named member given twice refused, a
+    /// struct only from a JSON object.
     type Body: serde::de::DeserializeOwned;
 
     /// The output from the body read and what the response carries besides it.

@@ -66,7 +66,12 @@ pub(crate) fn parse_attempt<O: Operation, B: AsRef<[u8]>>(
         } else {
             body
         };
-        let read = super::strict::from_slice::<O::Body>(body_or_empty).map(|b| O::output(b, meta));
+        // Every operation's output is an object, whatever its body type.
+        let read = match body_or_empty.iter().find(|b| !JSON_WHITESPACE.contains(b)) {
+            Some(b'{') => super::strict::from_slice::<O::Body>(body_or_empty),
+            _ => Err(serde::de::Error::custom("the body is not a JSON object")),
+        }
+        .map(|b| O::output(b, meta));
         return read.map_err(|e: serde_json::Error| {
             let (reason, excerpt) = if O::SECRET_OUTPUT {
                 // serde_json's message may quote a value: give only where.
