@@ -5,8 +5,8 @@
 //!
 //! And the **core floor** over the same agents: per call, the core's own
 //! work (validate the event, build the request, parse the answer into an
-//! output, the retry bookkeeping) around the bare send, with fixed bytes for
-//! the client token and invocation id, no OS randomness and no timeout. Our
+//! output, the retry bookkeeping) around the bare send, with the call's seed
+//! drawn from the OS as the core asks of every caller, and no timeout. Our
 //! clients against it show what the transports add to the core.
 
 use bytes::Bytes;
@@ -88,7 +88,7 @@ impl UreqFloor {
     /// event, bare ureq sends it, the core parses the answer. True on an
     /// output with an id.
     pub fn core_call(&self) -> bool {
-        let Ok(mut call) = self.core.start(SendEvent::typing(CONNECTION_TOKEN), SEED) else {
+        let Ok(mut call) = self.core.start(SendEvent::typing(CONNECTION_TOKEN), seed()) else {
             return false;
         };
         let response = match self.agent.run(call.next_request()) {
@@ -142,7 +142,7 @@ impl HyperFloor {
     /// One call of the core floor over bare hyper-util, as
     /// [`UreqFloor::core_call`].
     pub async fn core_call(&self) -> bool {
-        let Ok(mut call) = self.core.start(SendEvent::typing(CONNECTION_TOKEN), SEED) else {
+        let Ok(mut call) = self.core.start(SendEvent::typing(CONNECTION_TOKEN), seed()) else {
             return false;
         };
         let request = call.next_request().map(|body| Full::new(Bytes::from(body)));
@@ -159,9 +159,14 @@ impl HyperFloor {
     }
 }
 
-/// Fixed bytes for the core floor's client token and invocation id (our
-/// clients draw them from the OS per call; the server does not look).
-const SEED: [u8; 32] = [7; 32];
+/// The core floor's seed: 32 bytes from the OS per call, as the core's
+/// contract asks of every caller (fixed bytes would send one client token
+/// on every call, which the service takes for retries of the first).
+fn seed() -> [u8; 32] {
+    let mut seed = [0u8; 32];
+    getrandom::fill(&mut seed).expect("OS randomness");
+    seed
+}
 
 /// The core's client for the core floor.
 fn core_client(url: &str) -> Client {
