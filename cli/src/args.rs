@@ -82,8 +82,25 @@ pub struct CommonFlags {
     pub dry_run: bool,
 }
 
+/// The end of both calls' long help: timeouts, proxies, escaped text.
+macro_rules! common_after_help {
+    () => {
+        "Timeouts:
+  --cli-connect-timeout 0 and --cli-read-timeout 0 mean no timeout.
+
+Proxy:
+  As the AWS CLI: HTTPS_PROXY (or https_proxy), http://[user:pass@]host:port,
+  in a CONNECT tunnel (TLS stays end to end: the proxy never sees the token);
+  NO_PROXY (or no_proxy) lists hosts that go direct (a.com,.b.com,*).
+
+Text from the service (error codes and messages, output values) is printed with
+control characters escaped as \\u{1b}, so it cannot drive the terminal."
+    };
+}
+
 /// How `file://PATH`, the environment and timeouts of 0 are read, shown by `send-event --help`.
-const SEND_EVENT_AFTER_HELP: &str = "\
+const SEND_EVENT_AFTER_HELP: &str = concat!(
+    "\
 Parameters from files:
   --connection-token, --content, --client-token and --content-type each take
   file://PATH instead of a value: the value is then the file's contents (UTF-8,
@@ -100,16 +117,9 @@ The connection token:
   the token out of `ps` and shell history, unlike a literal --connection-token.
   A token that begins with '-' is a value: --connection-token -abc works.
 
-Timeouts:
-  --cli-connect-timeout 0 and --cli-read-timeout 0 mean no timeout.
-
-Proxy:
-  As the AWS CLI: HTTPS_PROXY (or https_proxy), http://[user:pass@]host:port,
-  in a CONNECT tunnel (TLS stays end to end: the proxy never sees the token);
-  NO_PROXY (or no_proxy) lists hosts that go direct (a.com,.b.com,*).
-
-Text from the service (error codes and messages, output values) is printed with
-control characters escaped as \\u{1b}, so it cannot drive the terminal.";
+",
+    common_after_help!()
+);
 
 /// `send-event` as clap reads it; [`crate::params::resolve`] turns it into
 /// [`SendEventArgs`] (files read, the environment consulted).
@@ -152,7 +162,8 @@ pub struct SendEventArgs {
 
 /// How `file://PATH` and the environment are read, shown by
 /// `create-participant-connection --help`.
-const CONNECTION_AFTER_HELP: &str = "\
+const CONNECTION_AFTER_HELP: &str = concat!(
+    "\
 Parameters from files:
   --participant-token and each --type value take file://PATH instead of a
   value: the value is then the file's contents (UTF-8, at most 1 MiB; a leading
@@ -178,16 +189,9 @@ The answer:
   The connection token, the WebSocket URL and a WebRTC join token are secrets:
   they are printed on stdout, as the output of the command, and nowhere else.
 
-Timeouts:
-  --cli-connect-timeout 0 and --cli-read-timeout 0 mean no timeout.
-
-Proxy:
-  As the AWS CLI: HTTPS_PROXY (or https_proxy), http://[user:pass@]host:port,
-  in a CONNECT tunnel (TLS stays end to end: the proxy never sees the token);
-  NO_PROXY (or no_proxy) lists hosts that go direct (a.com,.b.com,*).
-
-Text from the service (error codes and messages, output values) is printed with
-control characters escaped as \\u{1b}, so it cannot drive the terminal.";
+",
+    common_after_help!()
+);
 
 /// `create-participant-connection` as clap reads it;
 /// [`crate::params::resolve_connection`] turns it into

@@ -1,42 +1,15 @@
 //! The `connect-participant` command end to end, against the simulated service on loopback.
 
-use std::process::{Command, Output};
+mod common;
 
-use connect_participant_core::config::env_names;
+use std::process::Command;
+
+use common::{command, run, MockProcess, READ, TYPING};
 use connect_participant_mock::{Fault, MockServer, MockService, Role};
 
-const TYPING: &str = "application/vnd.amazonaws.connect.event.typing";
-const READ: &str = "application/vnd.amazonaws.connect.event.message.read";
-
-/// The command with no AWS_* setting inherited from the machine.
-fn command() -> Command {
-    let mut cmd = Command::new(env!("CARGO_BIN_EXE_connect-participant"));
-    for name in env_names::ALL {
-        cmd.env_remove(name);
-    }
-    cmd.env_remove("CONNECT_PARTICIPANT_CONNECTION_TOKEN");
-    cmd
-}
-
-fn run(cmd: &mut Command) -> (Output, String, String) {
-    let out = cmd.output().expect("run the command");
-    let stdout = String::from_utf8_lossy(&out.stdout).into_owned();
-    let stderr = String::from_utf8_lossy(&out.stderr).into_owned();
-    (out, stdout, stderr)
-}
-
+/// `send-event` with a connection token and a content type.
 fn send_event(url: &str, token: &str, content_type: &str) -> Command {
-    let mut cmd = command();
-    cmd.args([
-        "send-event",
-        "--endpoint-url",
-        url,
-        "--connection-token",
-        token,
-        "--content-type",
-        content_type,
-    ]);
-    cmd
+    common::send_event(url, content_type, &["--connection-token", token])
 }
 
 #[test]
@@ -356,30 +329,12 @@ fn demo_runs_the_story_and_exits_0() {
 
 #[test]
 fn mock_serves_a_ready_chat() {
-    use std::io::{BufRead, BufReader, Read};
-    let mut child = command()
-        .args(["mock", "--port", "0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn mock");
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut text = String::new();
-    while !text.trim_end().ends_with('}') {
-        if stdout.read_line(&mut text).expect("read") == 0 {
-            break;
-        }
-    }
-    let info: serde_json::Value = serde_json::from_str(&text).expect("mock prints JSON");
-    let url = info["url"].as_str().expect("url").to_owned();
-    let token = info["customer_connection_token"]
+    let mock = MockProcess::start();
+    let url = mock.info["url"].as_str().expect("url");
+    let token = mock.info["customer_connection_token"]
         .as_str()
-        .expect("token")
-        .to_owned();
-    let (out, stdout_send, stderr) = run(&mut send_event(&url, &token, TYPING));
-    let _ = child.kill();
-    let _ = child.wait();
-    let _ = stdout.read_to_string(&mut String::new());
+        .expect("token");
+    let (out, stdout_send, stderr) = run(&mut send_event(url, token, TYPING));
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(stdout_send.contains("\"Id\""));
 }

@@ -8,7 +8,7 @@ mod common;
 use std::path::PathBuf;
 
 use common::{
-    command, create_participant_connection, http_response, run, send_event, Canned,
+    command, create_participant_connection, http_response, run, send_event, Canned, MockProcess,
     PARTICIPANT_TOKEN_ENV, TYPING,
 };
 use connect_participant_mock::{Fault, MockServer, MockService, ACCESS_DENIED_MESSAGE};
@@ -453,33 +453,16 @@ fn help_lists_the_command_and_its_flags() {
 
 #[test]
 fn the_mock_command_prints_participant_tokens() {
-    use std::io::{BufRead, BufReader, Read};
-    let mut child = command()
-        .args(["mock", "--port", "0"])
-        .stdout(std::process::Stdio::piped())
-        .stderr(std::process::Stdio::null())
-        .spawn()
-        .expect("spawn mock");
-    let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
-    let mut text = String::new();
-    while !text.trim_end().ends_with('}') {
-        if stdout.read_line(&mut text).expect("read") == 0 {
-            break;
-        }
-    }
-    let info = json(&text);
-    let url = info["url"].as_str().expect("url").to_owned();
+    let mock = MockProcess::start();
+    let info = &mock.info;
+    let url = info["url"].as_str().expect("url");
     let token = info["customer_participant_token"]
         .as_str()
-        .expect("participant token")
-        .to_owned();
+        .expect("participant token");
     let (out, printed, stderr) = run(create_participant_connection(
-        &url,
-        &["--participant-token", &token, "--connect-participant"],
+        url,
+        &["--participant-token", token, "--connect-participant"],
     ));
-    let _ = child.kill();
-    let _ = child.wait();
-    let _ = stdout.read_to_string(&mut String::new());
     assert_eq!(out.status.code(), Some(0), "{stderr}");
     assert!(printed.contains("\"ConnectionToken\""));
     assert!(info["try_connection"]

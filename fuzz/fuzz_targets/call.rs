@@ -20,7 +20,7 @@ use connect_participant_fuzz::input::{
 };
 use connect_participant_fuzz::oracle::{
     expected_wait, is_uuid_v4, refunded, retry_cost, sdk_request_header, sent_client_token,
-    wait_bounds, wait_within, QUOTA_MAX,
+    view, wait_bounds, wait_within, RequestView, QUOTA_MAX,
 };
 use libfuzzer_sys::fuzz_target;
 
@@ -86,21 +86,6 @@ fn outcome_of(step: &Step) -> (Outcome, Expect, Option<Duration>, u32) {
     }
 }
 
-/// A request as comparable data.
-type RequestView = (String, String, Vec<(String, Vec<u8>)>, Vec<u8>);
-
-fn view(request: &http::Request<Vec<u8>>) -> RequestView {
-    (
-        request.method().to_string(),
-        request.uri().to_string(),
-        request
-            .headers()
-            .iter()
-            .map(|(k, v)| (k.as_str().to_owned(), v.as_bytes().to_vec()))
-            .collect(),
-        request.body().clone(),
-    )
-}
 
 /// A `SyncHttpClient` answering attempt N with step N (missing steps are
 /// the default one), recording requests and waits; it never sleeps.

@@ -2,9 +2,9 @@
 //! clean environment, and a loopback server that gives canned answers.
 #![allow(dead_code)] // each test file uses a part
 
-use std::io::{Read, Write};
+use std::io::{BufRead, BufReader, Read, Write};
 use std::net::{TcpListener, TcpStream};
-use std::process::{Command, Output};
+use std::process::{Child, Command, Output, Stdio};
 use std::sync::{Arc, Mutex};
 use std::time::Duration;
 
@@ -49,6 +49,45 @@ pub fn send_event(url: &str, content_type: &str, args: &[&str]) -> Command {
     ]);
     cmd.args(args);
     cmd
+}
+
+/// `connect-participant mock --port 0` running, with the JSON it printed
+/// (its URL and tokens); the process is ended when this is dropped.
+pub struct MockProcess {
+    child: Child,
+    /// What the mock printed when it was ready.
+    pub info: serde_json::Value,
+}
+
+impl MockProcess {
+    /// Starts the mock and reads what it prints when ready.
+    pub fn start() -> MockProcess {
+        let mut child = command()
+            .args(["mock", "--port", "0"])
+            .stdout(Stdio::piped())
+            .stderr(Stdio::null())
+            .spawn()
+            .expect("spawn mock");
+        let mut stdout = BufReader::new(child.stdout.take().expect("stdout"));
+        let mut text = String::new();
+        while !text.trim_end().ends_with('}') {
+            if stdout.read_line(&mut text).expect("read") == 0 {
+                break;
+            }
+        }
+        // Keep reading (and dropping) what it prints later, so it never
+        // blocks on a full pipe.
+        std::thread::spawn(move || std::io::copy(&mut stdout, &mut std::io::sink()));
+        let info = serde_json::from_str(&text).expect("mock prints JSON");
+        MockProcess { child, info }
+    }
+}
+
+impl Drop for MockProcess {
+    fn drop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
 }
 
 /// `create-participant-connection` to `url` with the given arguments.

@@ -839,6 +839,23 @@ pub fn parse_attempts_setting(value: &str) -> Option<u32> {
         .filter(|&n| n >= 1)
 }
 
+/// A request as comparable data: method, URI, headers (name, value bytes)
+/// in order, body.
+pub type RequestView = (String, String, Vec<(String, Vec<u8>)>, Vec<u8>);
+
+pub fn view(request: &http::Request<Vec<u8>>) -> RequestView {
+    (
+        request.method().to_string(),
+        request.uri().to_string(),
+        request
+            .headers()
+            .iter()
+            .map(|(k, v)| (k.as_str().to_owned(), v.as_bytes().to_vec()))
+            .collect(),
+        request.body().clone(),
+    )
+}
+
 #[cfg(test)]
 mod oracle_tests {
     use super::*;

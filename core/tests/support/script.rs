@@ -242,22 +242,7 @@ impl SyncHttpClient for ScriptedHttp {
     }
 }
 
-/// A request as comparable data: method, URI, headers (name, value bytes)
-/// in order, body.
-pub type RequestView = (String, String, Vec<(String, Vec<u8>)>, Vec<u8>);
-
-pub fn view(request: &http::Request<Vec<u8>>) -> RequestView {
-    (
-        request.method().to_string(),
-        request.uri().to_string(),
-        request
-            .headers()
-            .iter()
-            .map(|(k, v)| (k.as_str().to_owned(), v.as_bytes().to_vec()))
-            .collect(),
-        request.body().clone(),
-    )
-}
+pub use super::oracle::{view, RequestView};
 
 /// Everything observable about one call driven by hand.
 #[derive(Debug, Clone, PartialEq)]

@@ -2,6 +2,7 @@
 //! HTTP: participant tokens turned into connection tokens that expire, the
 //! types asked for, `ConnectParticipant`, the body's rules, and the 403s.
 
+#[macro_use]
 mod common;
 
 use std::time::{Duration, Instant, SystemTime};
@@ -13,18 +14,6 @@ use connect_participant_core::{
     ServiceErrorKind,
 };
 use connect_participant_mock::{absolute_time, Fault, RateLimit, Role, ACCESS_DENIED_MESSAGE};
-
-/// Runs each named test once in memory and once over HTTP.
-macro_rules! both {
-    ($($name:ident),* $(,)?) => {
-        mod in_memory {
-            $( #[test] fn $name() { super::$name(&crate::common::Memory::new()); } )*
-        }
-        mod over_http {
-            $( #[test] fn $name() { super::$name(&crate::common::Http::new()); } )*
-        }
-    };
-}
 
 both!(
     a_participant_token_gives_a_connection_token_that_sends,

@@ -1,6 +1,7 @@
 //! Every service rule and fault, checked in memory and over HTTP, by driving
 //! real core calls (and raw requests that bypass the client's validation).
 
+#[macro_use]
 mod common;
 
 use std::collections::HashSet;
@@ -12,18 +13,6 @@ use connect_participant_mock::{
     Fault, MockServer, MockService, RateLimit, Role, ACCESS_DENIED_MESSAGE, CONFLICT_MESSAGE,
     THROTTLING_MESSAGE,
 };
-
-/// Runs each named test once in memory and once over HTTP.
-macro_rules! both {
-    ($($name:ident),* $(,)?) => {
-        mod in_memory {
-            $( #[test] fn $name() { super::$name(&crate::common::Memory::new()); } )*
-        }
-        mod over_http {
-            $( #[test] fn $name() { super::$name(&crate::common::Http::new()); } )*
-        }
-    };
-}
 
 both!(
     typing_is_recorded_with_id_and_time,

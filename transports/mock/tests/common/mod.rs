@@ -421,3 +421,15 @@ fn read_response(
     *response.body_mut() = body;
     Ok((response, keep_alive))
 }
+
+/// Runs each named test once in memory and once over HTTP.
+macro_rules! both {
+    ($($name:ident),* $(,)?) => {
+        mod in_memory {
+            $( #[test] fn $name() { super::$name(&crate::common::Memory::new()); } )*
+        }
+        mod over_http {
+            $( #[test] fn $name() { super::$name(&crate::common::Http::new()); } )*
+        }
+    };
+}
