@@ -12,6 +12,7 @@ const KEYSTROKES: usize = 200;
 const MESSAGES: usize = 30;
 
 /// What reached the service from one way of sending.
+#[derive(Default)]
 struct Tally {
     requests: usize,
     throttled: usize,
@@ -41,11 +42,7 @@ fn last_read_recorded(server: &MockServer, chat: connect_participant_mock::ChatI
 
 fn unpaced(server: &MockServer, client: &connect_participant_ureq::Client) -> Tally {
     let chat = server.service().open_chat();
-    let mut tally = Tally {
-        requests: 0,
-        throttled: 0,
-        last_read_recorded: false,
-    };
+    let mut tally = Tally::default();
     for event in burst() {
         let token = chat.customer.as_str();
         let call = match &event {
@@ -74,11 +71,7 @@ fn paced(server: &MockServer, client: &connect_participant_ureq::Client) -> Resu
         offered += 1;
     }
     sender.shutdown(); // sends the pending read receipt
-    let mut tally = Tally {
-        requests: 0,
-        throttled: 0,
-        last_read_recorded: false,
-    };
+    let mut tally = Tally::default();
     let mut reported = 0;
     for report in reports.iter() {
         reported += 1;

@@ -1,5 +1,7 @@
 //! Issue 12: the command line honours HTTPS_PROXY and NO_PROXY as the AWS
-//! CLI does, through a CONNECT tunnel that never shows the proxy the token.
+//! CLI does: through a CONNECT tunnel, and directly for the NO_PROXY hosts.
+//! (That the proxy never sees the token, TLS being end to end through the
+//! tunnel, is checked in connect-participant/tests/security.rs.)
 //! End to end through the built command, with a loopback CONNECT proxy.
 
 mod common;

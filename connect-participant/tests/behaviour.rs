@@ -542,11 +542,12 @@ fn a_stalled_tls_handshake_is_bounded_by_the_connect_timeout() {
     }
 }
 
-/// The same fault gives the same error kind, retry count and text on both
-/// clients.
+/// The same fault gives the same error kind and retry count on both clients,
+/// and the same text where the text is the transports' own (a malformed
+/// answer keeps each HTTP library's own words).
 #[test]
 fn the_same_fault_gives_the_same_error_on_both_clients() {
-    type Expect = (TransportErrorKind, u32, &'static str);
+    type Expect = (TransportErrorKind, u32, Option<&'static str>);
     let huge_header = Fault::Status {
         status: 200,
         headers: vec![("x-padding".to_owned(), "p".repeat(600 * 1024))],
@@ -557,7 +558,7 @@ fn the_same_fault_gives_the_same_error_on_both_clients() {
             "response headers over the limit",
             vec![huge_header.clone(), huge_header.clone(), huge_header],
             TransportOptions::default(),
-            (TransportErrorKind::Io, 3, ""),
+            (TransportErrorKind::Io, 3, None),
         ),
         (
             "stalled answer",
@@ -566,7 +567,7 @@ fn the_same_fault_gives_the_same_error_on_both_clients() {
             (
                 TransportErrorKind::Timeout,
                 1,
-                "attempt timed out after 300ms",
+                Some("attempt timed out after 300ms"),
             ),
         ),
         (
@@ -576,7 +577,7 @@ fn the_same_fault_gives_the_same_error_on_both_clients() {
             (
                 TransportErrorKind::BodyTooLarge,
                 1,
-                "response body is over the limit of 4096 bytes",
+                Some("response body is over the limit of 4096 bytes"),
             ),
         ),
     ];
@@ -595,7 +596,7 @@ fn the_same_fault_gives_the_same_error_on_both_clients() {
                         t.name()
                     );
                     assert!(
-                        error.message().contains(text),
+                        text.is_none_or(|text| error.message() == text),
                         "{what}, {}: {}",
                         t.name(),
                         error.message()

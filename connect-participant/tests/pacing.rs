@@ -87,6 +87,32 @@ impl Sender {
     }
 }
 
+impl Sender {
+    /// Drops the sender without a shutdown and gives every report, by
+    /// offer; the reports must end by themselves (within 10 s).
+    fn drop_and_collect(self) -> HashMap<OfferId, Report> {
+        match self {
+            Sender::Blocking(s, reports) => {
+                drop(s);
+                reports.iter().map(|r| (r.offer, r)).collect()
+            }
+            Sender::Async(s, mut reports, rt) => rt.block_on(async {
+                drop(s);
+                let mut all = HashMap::new();
+                let collect = async {
+                    while let Some(r) = reports.recv().await {
+                        all.insert(r.offer, r);
+                    }
+                };
+                tokio::time::timeout(Duration::from_secs(10), collect)
+                    .await
+                    .expect("the reports end once the sender is dropped");
+                all
+            }),
+        }
+    }
+}
+
 fn sent_ok(r: &Report) -> bool {
     matches!(r.fate, Fate::Sent(Ok(_)))
 }
@@ -197,6 +223,24 @@ fn shutdown_sends_the_pending_read_receipt_and_chats_are_independent() {
             "{which}"
         );
         assert_eq!(server.service().transcript(b.id).len(), 1, "{which}");
+    }
+}
+
+#[test]
+fn a_dropped_sender_still_sends_the_pending_receipt_and_its_reports_end() {
+    for which in ["ureq", "hyper"] {
+        let server = MockServer::start(MockService::new()).expect("server");
+        let chat = server.service().open_chat();
+        let token = ConnectionToken::new(&chat.customer);
+        let sender = Sender::start(which, &server.url(), PacerConfig::default());
+        let first = sender.offer(&token, PacedEvent::read("m-1"));
+        std::thread::sleep(Duration::from_millis(200));
+        let pending = sender.offer(&token, PacedEvent::read("m-2")); // waits for the window
+        let reports = sender.drop_and_collect();
+        for offer in [first, pending] {
+            assert!(sent_ok(&reports[&offer]), "{which}: {:?}", reports[&offer]);
+        }
+        assert_eq!(server.service().transcript(chat.id).len(), 2, "{which}");
     }
 }
 

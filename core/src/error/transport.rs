@@ -2,6 +2,7 @@
 
 use std::fmt;
 use std::sync::Arc;
+use std::time::Duration;
 
 use crate::retry::RetryClass;
 
@@ -42,6 +43,25 @@ impl TransportError {
             message: message.into(),
             source: None,
         }
+    }
+
+    /// The connect phase (TCP, a proxy's tunnel and TLS) outlasted its
+    /// timeout. Both clients word it so.
+    pub fn connect_timeout(timeout: Duration) -> Self {
+        let message = format!("connect (TCP and TLS) timed out after {timeout:?}");
+        TransportError::new(TransportErrorKind::Timeout, message)
+    }
+
+    /// The attempt outlasted its timeout. Both clients word it so.
+    pub fn attempt_timeout(timeout: Duration) -> Self {
+        let message = format!("attempt timed out after {timeout:?}");
+        TransportError::new(TransportErrorKind::Timeout, message)
+    }
+
+    /// The response body was over `limit` bytes. Both clients word it so.
+    pub fn body_too_large(limit: u64) -> Self {
+        let message = format!("response body is over the limit of {limit} bytes");
+        TransportError::new(TransportErrorKind::BodyTooLarge, message)
     }
 
     /// Keeps the underlying error as the source.

@@ -217,9 +217,7 @@ impl<K: Clone + Eq> Chat<K> {
         }
         self.marks.set(fp, READ, rules.max_ids);
         if self.delivered.holds(&message_id) {
-            if let Some(delivered) = self.delivered.pending.take() {
-                out.drop_offer(delivered.offer, now, DropReason::Superseded);
-            }
+            drop_pending(&mut self.delivered, now, DropReason::Superseded, out);
         }
         if now >= self.read.window_end {
             // A quiet window: a pending read receipt would have been due by

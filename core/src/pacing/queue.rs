@@ -34,6 +34,12 @@ use crate::{ConnectionToken, Error, SendEventOutput};
 /// assert!(matches!(report[0].fate, Fate::Sent(Ok(_))));
 /// queue.close();
 /// assert!(queue.is_finished());
+///
+/// // A drop is reported even when the configuration turns decisions off.
+/// let mut queue = PacedQueue::new(PacerConfig::default().with_decisions(false));
+/// queue.offer(now, chat.clone(), PacedEvent::Typing);
+/// queue.offer(now, chat.clone(), PacedEvent::Typing);
+/// assert_eq!(queue.release(now).1.len(), 1);
 /// ```
 pub struct PacedQueue {
     pacer: Pacer<ConnectionToken>,
@@ -53,10 +59,12 @@ impl fmt::Debug for PacedQueue {
 }
 
 impl PacedQueue {
-    /// An empty queue with this pacing.
+    /// An empty queue with this pacing. The queue reads the pacer's
+    /// decisions for its reports, so they stay on whatever
+    /// [`PacerConfig::with_decisions`] says.
     pub fn new(config: PacerConfig) -> Self {
         PacedQueue {
-            pacer: Pacer::new(config),
+            pacer: Pacer::new(config.with_decisions(true)),
             offered: HashMap::new(),
             closing: false,
         }

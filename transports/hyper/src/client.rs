@@ -258,12 +258,9 @@ impl AsyncHttpClient for HyperHttp {
         #[cfg(feature = "tracing")]
         let attempt = tracing::Instrument::instrument(attempt, span);
         let timeout = self.options.attempt_timeout();
-        tokio::time::timeout(timeout, attempt).await.map_err(|_| {
-            TransportError::new(
-                TransportErrorKind::Timeout,
-                format!("attempt timed out after {timeout:?}"),
-            )
-        })?
+        tokio::time::timeout(timeout, attempt)
+            .await
+            .map_err(|_| TransportError::attempt_timeout(timeout))?
     }
 
     async fn sleep(&self, wait: Duration) {

@@ -74,7 +74,9 @@ impl Service<Uri> for Timed {
                 Ok(result) => result,
                 Err(_) => Err(io::Error::new(
                     io::ErrorKind::TimedOut,
-                    format!("connect (TCP and TLS) timed out after {timeout:?}"),
+                    connect_participant_core::TransportError::connect_timeout(timeout)
+                        .message()
+                        .to_owned(),
                 )
                 .into()),
             }

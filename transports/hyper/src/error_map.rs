@@ -51,10 +51,7 @@ pub(crate) fn body_error(e: Box<dyn StdError + Send + Sync>, limit: u64) -> Tran
     if e.downcast_ref::<http_body_util::LengthLimitError>()
         .is_some()
     {
-        return TransportError::new(
-            Kind::BodyTooLarge,
-            format!("response body is over the limit of {limit} bytes"),
-        );
+        return TransportError::body_too_large(limit);
     }
     let kind = kind_of(Some(e.as_ref()), false);
     TransportError::new(kind, format!("reading the response body: {e}"))

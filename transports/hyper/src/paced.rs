@@ -143,10 +143,23 @@ impl PacedSender {
     /// Sends every pending receipt now (the newest read receipt of each
     /// chat included), waits for the calls in flight, and stops; the
     /// reports end after the last one.
-    pub async fn shutdown(self) {
+    pub async fn shutdown(mut self) {
+        self.close();
+        let _ = (&mut self.task).await;
+    }
+
+    fn close(&self) {
         self.shared.lock().close();
         self.shared.wake.notify_one();
-        let _ = self.task.await;
+    }
+}
+
+/// Dropped without [`shutdown`](PacedSender::shutdown): the task still
+/// sends what is pending, in the background, and then ends (and so do the
+/// reports); nothing waits for it.
+impl Drop for PacedSender {
+    fn drop(&mut self) {
+        self.close();
     }
 }
 

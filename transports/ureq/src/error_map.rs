@@ -24,31 +24,26 @@ fn io_kind(e: &io::Error) -> Kind {
 /// Maps a ureq error to a transport failure of the right kind, with the same
 /// text as the async client for the same fault.
 pub(crate) fn transport_error(e: ureq::Error, options: &TransportOptions) -> TransportError {
-    if let ureq::Error::Timeout(which) = &e {
-        let message = match which {
-            ureq::Timeout::Connect | ureq::Timeout::Resolve => format!(
-                "connect (TCP and TLS) timed out after {:?}",
-                options.connect_timeout()
-            ),
-            _ => format!("attempt timed out after {:?}", options.attempt_timeout()),
-        };
-        return TransportError::new(Kind::Timeout, message).with_source(e);
-    }
-    if let ureq::Error::BodyExceedsLimit(_) = &e {
-        let message = format!(
-            "response body is over the limit of {} bytes",
-            options.max_response_bytes()
-        );
-        return TransportError::new(Kind::BodyTooLarge, message).with_source(e);
+    let known = match &e {
+        ureq::Error::Timeout(ureq::Timeout::Connect | ureq::Timeout::Resolve) => {
+            Some(TransportError::connect_timeout(options.connect_timeout()))
+        }
+        ureq::Error::Timeout(_) => Some(TransportError::attempt_timeout(options.attempt_timeout())),
+        ureq::Error::BodyExceedsLimit(_) => {
+            Some(TransportError::body_too_large(options.max_response_bytes()))
+        }
+        _ => None,
+    };
+    if let Some(known) = known {
+        return known.with_source(e);
     }
     let kind = match &e {
-        ureq::Error::Timeout(_) | ureq::Error::BodyStalled => Kind::Timeout,
+        ureq::Error::BodyStalled => Kind::Timeout,
         ureq::Error::HostNotFound | ureq::Error::ConnectionFailed => Kind::Connect,
         ureq::Error::Io(io) => io_kind(io),
         // An answer that breaks HTTP/1.1 (headers over the limit included)
         // is a broken exchange, as in the async client.
         ureq::Error::Protocol(_) | ureq::Error::LargeResponseHeader(..) => Kind::Io,
-        ureq::Error::BodyExceedsLimit(_) => Kind::BodyTooLarge,
         ureq::Error::Tls(_) | ureq::Error::Rustls(_) | ureq::Error::Pem(_) => Kind::Tls,
         _ => Kind::Other,
     };
