@@ -5,11 +5,9 @@
 
 mod common;
 
-use std::path::PathBuf;
-
 use common::{
-    command, create_participant_connection, http_response, run, send_event, Canned, MockProcess,
-    PARTICIPANT_TOKEN_ENV, TYPING,
+    command, create_participant_connection, http_response, run, scratch, send_event, Canned,
+    MockProcess, PARTICIPANT_TOKEN_ENV, TYPING,
 };
 use connect_participant_mock::{Fault, MockServer, MockService, ACCESS_DENIED_MESSAGE};
 
@@ -25,14 +23,6 @@ fn members(stdout: &str) -> Vec<String> {
         .filter_map(|l| l.split('"').next())
         .map(str::to_owned)
         .collect()
-}
-
-/// A fresh directory for one test's files.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cp-cpc-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
 }
 
 #[test]

@@ -4,18 +4,8 @@
 
 mod common;
 
-use std::path::PathBuf;
-
-use common::{command, http_response, run, send_event, Canned, READ, TOKEN_ENV, TYPING};
+use common::{command, http_response, run, scratch, send_event, Canned, READ, TOKEN_ENV, TYPING};
 use connect_participant_mock::{MockServer, MockService};
-
-/// A fresh directory for one test's files.
-fn scratch(name: &str) -> PathBuf {
-    let dir = std::env::temp_dir().join(format!("cp-cli-{name}-{}", std::process::id()));
-    let _ = std::fs::remove_dir_all(&dir);
-    std::fs::create_dir_all(&dir).expect("scratch dir");
-    dir
-}
 
 fn file_arg(path: &std::path::Path) -> String {
     format!("file://{}", path.display())

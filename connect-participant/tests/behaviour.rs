@@ -5,50 +5,16 @@ use std::collections::HashSet;
 use std::time::{Duration, Instant};
 
 use connect_participant::{
-    Config, Error, SendEvent, SendEventOutput, ServiceErrorKind, TransportErrorKind,
-    TransportOptions,
+    Error, SendEvent, SendEventOutput, ServiceErrorKind, TransportErrorKind, TransportOptions,
 };
 use connect_participant_mock::{Chat, Fault, MockServer, MockService, Role};
 
 mod common;
 
-use common::{runtime, transport, Async, Blocking, Transport};
-
-fn config(url: &str, max_attempts: u32) -> Config {
-    Config::builder()
-        .endpoint_url(url)
-        .max_attempts(max_attempts)
-        .build()
-        .expect("config")
-}
-
-/// Both transports, each against its own fresh service with a chat open.
-fn each_transport(
-    options: TransportOptions,
-    max_attempts: u32,
-    scenario: impl Fn(&dyn Transport, &MockServer, &Chat),
-) {
-    for which in ["ureq", "hyper"] {
-        let server = MockServer::start(MockService::new()).expect("mock server");
-        let chat = server.service().open_chat();
-        let config = config(&server.url(), max_attempts);
-        let transport = transport(which, config, options.clone());
-        scenario(&*transport, &server, &chat);
-    }
-}
+use common::{config, each_transport, runtime, service_error, Async, Blocking, Transport};
 
 fn defaults(scenario: impl Fn(&dyn Transport, &MockServer, &Chat)) {
     each_transport(TransportOptions::default(), 3, scenario)
-}
-
-fn service_error(
-    t: &dyn Transport,
-    result: Result<SendEventOutput, Error>,
-) -> (connect_participant::error::ServiceError, u32) {
-    match result {
-        Err(Error::Service { error, attempts }) => (error, attempts),
-        other => panic!("{}: expected a service error, got {other:?}", t.name()),
-    }
 }
 
 #[test]

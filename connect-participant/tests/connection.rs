@@ -6,28 +6,22 @@ use std::time::{Duration, Instant};
 
 use connect_participant::connection::ConnectionType;
 use connect_participant::{
-    Config, CreateParticipantConnection, Error, SendEvent, ServiceErrorKind, TransportOptions,
+    CreateParticipantConnection, Error, SendEvent, ServiceErrorKind, TransportOptions,
 };
-use connect_participant_mock::{Chat, Fault, MockServer, MockService, RateLimit, Role};
+use connect_participant_mock::{Chat, Fault, MockService, RateLimit, Role};
 
 mod common;
 
-use common::{transport, Transport};
+use common::{service_error, Transport};
 
-/// Both transports, each against its own fresh service with a chat open,
-/// allowed `max_attempts` attempts per call.
+/// [`common::each_transport`] with default options, the scenario given
+/// the service.
 fn each_transport(max_attempts: u32, scenario: impl Fn(&dyn Transport, &MockService, &Chat)) {
-    for which in ["ureq", "hyper"] {
-        let server = MockServer::start(MockService::new()).expect("mock server");
-        let chat = server.service().open_chat();
-        let config = Config::builder()
-            .endpoint_url(server.url())
-            .max_attempts(max_attempts)
-            .build()
-            .expect("config");
-        let transport = transport(which, config, TransportOptions::default());
-        scenario(&*transport, server.service(), &chat);
-    }
+    common::each_transport(
+        TransportOptions::default(),
+        max_attempts,
+        |t, server, chat| scenario(t, server.service(), chat),
+    )
 }
 
 fn defaults(scenario: impl Fn(&dyn Transport, &MockService, &Chat)) {
@@ -42,16 +36,6 @@ const BOTH: [ConnectionType; 2] = [
 /// What a customer asks, as Amazon's browser library does.
 fn customer(chat: &Chat) -> CreateParticipantConnection {
     CreateParticipantConnection::new(chat.customer_participant_token.as_str()).with_types(BOTH)
-}
-
-fn service_error<T: std::fmt::Debug>(
-    t: &dyn Transport,
-    result: Result<T, Error>,
-) -> (connect_participant::error::ServiceError, u32) {
-    match result {
-        Err(Error::Service { error, attempts }) => (error, attempts),
-        other => panic!("{}: expected a service error, got {other:?}", t.name()),
-    }
 }
 
 #[test]

@@ -4,6 +4,8 @@
 
 use std::sync::Arc;
 
+use connect_participant_mock::{Chat, MockServer, MockService};
+
 use connect_participant::{
     Config, CreateParticipantConnection, CreateParticipantConnectionOutput, Error, SendEvent,
     SendEventOutput, TransportOptions,
@@ -85,5 +87,39 @@ pub fn transport(which: &str, config: Config, options: TransportOptions) -> Box<
             });
             Box::new(Async(client, rt))
         }
+    }
+}
+
+/// A configuration for the server at `url`, with `max_attempts` attempts a call.
+pub fn config(url: &str, max_attempts: u32) -> Config {
+    Config::builder()
+        .endpoint_url(url)
+        .max_attempts(max_attempts)
+        .build()
+        .expect("config")
+}
+
+/// Both transports, each against its own fresh service with a chat open.
+pub fn each_transport(
+    options: TransportOptions,
+    max_attempts: u32,
+    scenario: impl Fn(&dyn Transport, &MockServer, &Chat),
+) {
+    for which in ["ureq", "hyper"] {
+        let server = MockServer::start(MockService::new()).expect("mock server");
+        let chat = server.service().open_chat();
+        let transport = transport(which, config(&server.url(), max_attempts), options.clone());
+        scenario(&*transport, &server, &chat);
+    }
+}
+
+/// The service error a call ended with (panics on anything else).
+pub fn service_error<T: std::fmt::Debug>(
+    t: &dyn Transport,
+    result: Result<T, Error>,
+) -> (connect_participant::error::ServiceError, u32) {
+    match result {
+        Err(Error::Service { error, attempts }) => (error, attempts),
+        other => panic!("{}: expected a service error, got {other:?}", t.name()),
     }
 }
