@@ -17,6 +17,7 @@
 //! last one, time runs on until nothing is pending.
 
 use std::collections::HashMap;
+use std::fmt;
 use std::io::{BufRead, Write};
 use std::time::Duration;
 
@@ -42,9 +43,31 @@ pub struct PaceArgs {
     pub delivered_hold_ms: u64,
 }
 
-/// The start of the error when the output cannot be written (every other
-/// error names an input line).
-const OUTPUT_ERROR: &str = "cannot write the output";
+/// Why `pace` stopped.
+#[derive(Debug)]
+pub enum PaceError {
+    /// An input line it cannot take: the text names the line (exit 252).
+    Input(String),
+    /// The output cannot be written (exit 255).
+    Output(std::io::Error),
+}
+
+impl fmt::Display for PaceError {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        match self {
+            PaceError::Input(text) => f.write_str(text),
+            PaceError::Output(e) => write!(f, "cannot write the output: {e}"),
+        }
+    }
+}
+
+impl From<std::io::Error> for PaceError {
+    /// Every I/O error met with `?` is a write to the output; a failed read
+    /// of the input is an [`PaceError::Input`] naming its line.
+    fn from(e: std::io::Error) -> Self {
+        PaceError::Output(e)
+    }
+}
 
 /// Runs the command on standard input and output; the exit code: 252 for an
 /// invalid input line (as for a bad command line), 255 if the output cannot
@@ -55,10 +78,9 @@ pub fn main(args: PaceArgs) -> u8 {
         Ok(()) => EXIT_OK,
         Err(e) => {
             eprintln!("{e}");
-            if e.starts_with(OUTPUT_ERROR) {
-                EXIT_OTHER
-            } else {
-                EXIT_USAGE
+            match e {
+                PaceError::Input(_) => EXIT_USAGE,
+                PaceError::Output(_) => EXIT_OTHER,
             }
         }
     }
@@ -66,7 +88,7 @@ pub fn main(args: PaceArgs) -> u8 {
 
 /// Plays `input` through a pacer, writing a line a decision to `output`.
 /// An invalid input line gives an error naming its number (from 1).
-pub fn run(args: PaceArgs, input: impl BufRead, output: impl Write) -> Result<(), String> {
+pub fn run(args: PaceArgs, input: impl BufRead, output: impl Write) -> Result<(), PaceError> {
     let config = PacerConfig::default()
         .with_typing_window(Duration::from_millis(args.typing_window_ms))
         .with_receipt_window(Duration::from_millis(args.receipt_window_ms))
@@ -79,16 +101,18 @@ pub fn run(args: PaceArgs, input: impl BufRead, output: impl Write) -> Result<()
     let mut last_ms = 0;
     for (index, text) in input.lines().enumerate() {
         let number = index + 1;
-        let text = text.map_err(|e| format!("line {number}: cannot read: {e}"))?;
+        let text =
+            text.map_err(|e| PaceError::Input(format!("line {number}: cannot read: {e}")))?;
         if text.trim().is_empty() {
             continue;
         }
-        let line = parse_line(&text).map_err(|e| format!("line {number}: {e}"))?;
+        let line =
+            parse_line(&text).map_err(|e| PaceError::Input(format!("line {number}: {e}")))?;
         if line.at_ms < last_ms {
-            return Err(format!(
+            return Err(PaceError::Input(format!(
                 "line {number}: time goes backwards (at_ms {} after {last_ms})",
                 line.at_ms
-            ));
+            )));
         }
         last_ms = line.at_ms;
         let now = Duration::from_millis(line.at_ms);
@@ -110,11 +134,8 @@ pub fn run(args: PaceArgs, input: impl BufRead, output: impl Write) -> Result<()
         session.pacer.handle_timeout(due);
         session.drain(due)?;
     }
-    session.output.flush().map_err(output_error)
-}
-
-fn output_error(e: std::io::Error) -> String {
-    format!("{OUTPUT_ERROR}: {e}")
+    session.output.flush()?;
+    Ok(())
 }
 
 /// One input line, checked.
@@ -186,7 +207,7 @@ struct Session<W> {
 
 impl<W: Write> Session<W> {
     /// Takes every transmit (each send succeeds) and prints every decision.
-    fn drain(&mut self, now: Duration) -> Result<(), String> {
+    fn drain(&mut self, now: Duration) -> Result<(), PaceError> {
         while let Some(transmit) = self.pacer.poll_transmit(now) {
             self.pacer.handle_outcome(now, &transmit, Outcome::Sent);
         }
@@ -195,13 +216,13 @@ impl<W: Write> Session<W> {
                 continue;
             };
             let line = decision_line(decision.at, &chat, &event, decision.action);
-            writeln!(self.output, "{line}").map_err(output_error)?;
+            writeln!(self.output, "{line}")?;
         }
         Ok(())
     }
 
     /// Fires every timer due by `t`, each at its own time.
-    fn run_to(&mut self, t: Duration) -> Result<(), String> {
+    fn run_to(&mut self, t: Duration) -> Result<(), PaceError> {
         while let Some(due) = self.pacer.poll_timeout().filter(|&d| d <= t) {
             self.pacer.handle_timeout(due);
             self.drain(due)?;
@@ -255,7 +276,10 @@ mod tests {
 
     fn play(extra: &[&str], input: &str) -> Result<Vec<Value>, String> {
         let mut out = Vec::new();
-        run(args(extra), input.as_bytes(), &mut out)?;
+        run(args(extra), input.as_bytes(), &mut out).map_err(|e| match e {
+            PaceError::Input(text) => text,
+            PaceError::Output(e) => panic!("writing to a Vec failed: {e}"),
+        })?;
         let text = String::from_utf8(out).unwrap();
         Ok(text
             .lines()
@@ -474,7 +498,11 @@ mod tests {
         }
         let input = r#"{"at_ms": 0, "chat": "a", "event": "typing"}"#;
         let err = run(args(&[]), input.as_bytes(), Broken).unwrap_err();
-        assert!(err.starts_with(OUTPUT_ERROR), "{err}");
+        assert!(matches!(err, PaceError::Output(_)), "{err}");
+        assert!(
+            err.to_string().starts_with("cannot write the output"),
+            "{err}"
+        );
     }
 
     #[test]
