@@ -23,7 +23,6 @@ pub struct Endpoint {
     authority: http::uri::Authority,
     /// The base path without its trailing slash (empty for none).
     base_path: String,
-    https: bool,
 }
 
 /// A URL that cannot serve as an endpoint.
@@ -45,9 +44,8 @@ impl Endpoint {
         let uri: http::Uri = url
             .parse()
             .map_err(|_| fail("is not a valid absolute URL"))?;
-        let https = match uri.scheme_str() {
-            Some("https") => true,
-            Some("http") => false,
+        let scheme = match uri.scheme() {
+            Some(s) if *s == http::uri::Scheme::HTTPS || *s == http::uri::Scheme::HTTP => s.clone(),
             Some(_) => return Err(fail("must use http or https")),
             None => return Err(fail("must be absolute (scheme://host)")),
         };
@@ -76,10 +74,9 @@ impl Endpoint {
         }
         let endpoint = Endpoint {
             url: url.to_owned(),
-            scheme: uri.scheme().cloned().unwrap_or(http::uri::Scheme::HTTPS),
+            scheme,
             authority: authority.clone(),
             base_path: path.to_owned(),
-            https,
         };
         // Every operation's URI must form, and read back from its text (which
         // also bounds its length); checked once here, so that
@@ -129,7 +126,7 @@ impl Endpoint {
 
     /// True for `https`.
     pub fn is_https(&self) -> bool {
-        self.https
+        self.scheme == http::uri::Scheme::HTTPS
     }
 
     /// True when the host is `localhost` or a loopback IP address.
@@ -190,7 +187,10 @@ pub enum EndpointError {
 }
 
 /// The request paths of the operations this crate serves.
-const OPERATION_PATHS: [&str; 2] = ["/participant/event", "/participant/connection"];
+const OPERATION_PATHS: [&str; 2] = [
+    <crate::SendEvent as crate::operation::Operation>::PATH,
+    <crate::CreateParticipantConnection as crate::operation::Operation>::PATH,
+];
 
 struct Partition {
     dns_suffix: &'static str,

@@ -5,7 +5,7 @@ use std::fmt;
 
 use serde::de::{self, Deserialize, DeserializeSeed, Deserializer, MapAccess, SeqAccess, Visitor};
 
-use crate::wire::CheckedSeed;
+use crate::wire::{Checked, CheckedSeed};
 
 /// Sanitizes a restJson1 error code: everything from the first `:` is cut,
 /// then what follows the last `#` is kept.
@@ -173,14 +173,12 @@ impl<'de> Visitor<'de> for TextSeed {
         Ok(None)
     }
 
-    fn visit_seq<A: SeqAccess<'de>>(self, mut seq: A) -> Result<Self::Value, A::Error> {
-        while seq.next_element_seed(CheckedSeed)?.is_some() {}
-        Ok(None)
+    fn visit_seq<A: SeqAccess<'de>>(self, seq: A) -> Result<Self::Value, A::Error> {
+        Checked.visit_seq(seq).map(|_| None)
     }
 
-    fn visit_map<A: MapAccess<'de>>(self, mut map: A) -> Result<Self::Value, A::Error> {
-        while map.next_entry_seed(CheckedSeed, CheckedSeed)?.is_some() {}
-        Ok(None)
+    fn visit_map<A: MapAccess<'de>>(self, map: A) -> Result<Self::Value, A::Error> {
+        Checked.visit_map(map).map(|_| None)
     }
 }
 

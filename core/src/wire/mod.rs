@@ -12,4 +12,4 @@ pub use request::{
 };
 pub(crate) use response::parse_attempt;
 pub use response::parse_response;
-pub(crate) use strict::CheckedSeed;
+pub(crate) use strict::{Checked, CheckedSeed};

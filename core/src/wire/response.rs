@@ -61,15 +61,12 @@ pub(crate) fn parse_attempt<O: Operation, B: AsRef<[u8]>>(
             request_id: request_id(),
             attempts,
         };
-        let body_or_empty = if body.iter().all(|b| JSON_WHITESPACE.contains(b)) {
-            &b"{}"[..]
-        } else {
-            body
-        };
-        // Every operation's output is an object, whatever its body type.
-        let read = match body_or_empty.iter().find(|b| !JSON_WHITESPACE.contains(b)) {
-            Some(b'{') => super::strict::from_slice::<O::Body>(body_or_empty),
-            _ => Err(serde::de::Error::custom("the body is not a JSON object")),
+        // A blank body reads as `{}`; every operation's output is an
+        // object, whatever its body type.
+        let read = match body.iter().find(|b| !JSON_WHITESPACE.contains(b)) {
+            None => super::strict::from_slice::<O::Body>(b"{}"),
+            Some(b'{') => super::strict::from_slice::<O::Body>(body),
+            Some(_) => Err(serde::de::Error::custom("the body is not a JSON object")),
         }
         .map(|b| O::output(b, meta));
         return read.map_err(|e: serde_json::Error| {

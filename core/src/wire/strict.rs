@@ -34,7 +34,7 @@ struct Object<V>(V);
 
 /// Any JSON value, read in full and dropped: every string decoded (UTF-8,
 /// escapes, no lone surrogate), every number in range.
-struct Checked;
+pub(crate) struct Checked;
 
 macro_rules! forward_deserialize {
     ($($method:ident)*) => {$(
