@@ -16,8 +16,13 @@ use crate::wire::Rejection;
 /// (`Websocket.ConnectionExpiry`): about 100 s, as docs/spec.md says.
 pub(crate) const WEBSOCKET_URL_LIFETIME: Duration = Duration::from_secs(100);
 
-/// The connection types the service knows, in the model's order.
-const KNOWN_TYPES: [&str; 3] = ["WEBSOCKET", "CONNECTION_CREDENTIALS", "WEBRTC_CONNECTION"];
+/// The connection types the service knows, in the model's order, with
+/// their wire names.
+const KNOWN_TYPES: [(&str, Kind); 3] = [
+    ("WEBSOCKET", Kind::Websocket),
+    ("CONNECTION_CREDENTIALS", Kind::ConnectionCredentials),
+    ("WEBRTC_CONNECTION", Kind::WebrtcConnection),
+];
 
 /// A connection type asked for.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
@@ -29,12 +34,10 @@ pub(crate) enum Kind {
 
 impl Kind {
     fn from_wire(text: &str) -> Option<Kind> {
-        match text {
-            "WEBSOCKET" => Some(Kind::Websocket),
-            "CONNECTION_CREDENTIALS" => Some(Kind::ConnectionCredentials),
-            "WEBRTC_CONNECTION" => Some(Kind::WebrtcConnection),
-            _ => None,
-        }
+        KNOWN_TYPES
+            .iter()
+            .find(|(name, _)| *name == text)
+            .map(|&(_, kind)| kind)
     }
 }
 
@@ -152,7 +155,7 @@ fn read_types(members: &Map<String, Value>, violations: &mut Vec<String>) -> Opt
             "Value '[{}]' at 'type' failed to satisfy constraint: Member must satisfy \
              constraint: [Member must satisfy enum value set: [{}]]",
             unknown.join(", "),
-            KNOWN_TYPES.join(", ")
+            KNOWN_TYPES.map(|(name, _)| name).join(", ")
         ));
         return None;
     }
